@@ -1,0 +1,99 @@
+package io.dormouse.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One kind of GPU capacity: a node pool. */
+public class GpuTierSpec {
+
+  @JsonPropertyDescription("The extended resource name of the GPU. Default nvidia.com/gpu.")
+  @Default("nvidia.com/gpu")
+  @Pattern("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+  private String gpuResource = "nvidia.com/gpu";
+
+  @JsonPropertyDescription("The GPU model, e.g. NVIDIA-A100-SXM4-80GB.")
+  private String gpuProduct;
+
+  @JsonPropertyDescription("spot, on-demand or reserved.")
+  @Required
+  private CapacityType capacityType;
+
+  @JsonPropertyDescription("Labels that select this pool's nodes.")
+  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Tolerations for this pool's taints.")
+  private List<Toleration> tolerations = new ArrayList<>();
+
+  @JsonPropertyDescription("Price of one GPU for one hour, a non-negative decimal such as 1.25.")
+  @Pattern("^[0-9]+(\\.[0-9]+)?$")
+  private String pricePerGpuHour;
+
+  @JsonPropertyDescription(
+      "At most this many GPUs of the tier in use across all endpoints; unset means no cap.")
+  @Min(0)
+  private Integer maxGpus;
+
+  public String getGpuResource() {
+    return gpuResource;
+  }
+
+  public void setGpuResource(String gpuResource) {
+    this.gpuResource = gpuResource;
+  }
+
+  public String getGpuProduct() {
+    return gpuProduct;
+  }
+
+  public void setGpuProduct(String gpuProduct) {
+    this.gpuProduct = gpuProduct;
+  }
+
+  public CapacityType getCapacityType() {
+    return capacityType;
+  }
+
+  public void setCapacityType(CapacityType capacityType) {
+    this.capacityType = capacityType;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public String getPricePerGpuHour() {
+    return pricePerGpuHour;
+  }
+
+  public void setPricePerGpuHour(String pricePerGpuHour) {
+    this.pricePerGpuHour = pricePerGpuHour;
+  }
+
+  public Integer getMaxGpus() {
+    return maxGpus;
+  }
+
+  public void setMaxGpus(Integer maxGpus) {
+    this.maxGpus = maxGpus;
+  }
+}

@@ -1,0 +1,157 @@
+package io.dormouse.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The observed state of an inference endpoint, written by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InferenceEndpointStatus {
+
+  @JsonPropertyDescription("The spec generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Hibernated, Waking, Ready, Degraded, Hibernating or Failed.")
+  private Phase phase;
+
+  @JsonPropertyDescription("Why the endpoint is in its phase, in one CamelCase word.")
+  private String reason;
+
+  @JsonPropertyDescription("Why the endpoint is in its phase, for people.")
+  private String message;
+
+  @JsonPropertyDescription("When the phase last changed (RFC 3339).")
+  private String phaseTransitionTime;
+
+  @JsonPropertyDescription("The tier that serves, or is being woken.")
+  private String activeTier;
+
+  @JsonPropertyDescription("Engine replicas asked for across tiers.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Engine replicas ready to serve across tiers.")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("The latest request or in-flight stream seen by a gateway (RFC 3339).")
+  private String lastActivityTime;
+
+  @JsonPropertyDescription(
+      "When the operator last decided to hibernate (RFC 3339); activity after it wakes the endpoint.")
+  private String lastHibernationTime;
+
+  @JsonPropertyDescription("The state of each tier named in the spec.")
+  private List<TierStatus> tiers = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Ready, Available, Degraded and TiersResolved, with the generation they observed.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The most recent phase transitions, newest last.")
+  private List<Transition> history = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public String getPhaseTransitionTime() {
+    return phaseTransitionTime;
+  }
+
+  public void setPhaseTransitionTime(String phaseTransitionTime) {
+    this.phaseTransitionTime = phaseTransitionTime;
+  }
+
+  public String getActiveTier() {
+    return activeTier;
+  }
+
+  public void setActiveTier(String activeTier) {
+    this.activeTier = activeTier;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public String getLastActivityTime() {
+    return lastActivityTime;
+  }
+
+  public void setLastActivityTime(String lastActivityTime) {
+    this.lastActivityTime = lastActivityTime;
+  }
+
+  public String getLastHibernationTime() {
+    return lastHibernationTime;
+  }
+
+  public void setLastHibernationTime(String lastHibernationTime) {
+    this.lastHibernationTime = lastHibernationTime;
+  }
+
+  public List<TierStatus> getTiers() {
+    return tiers;
+  }
+
+  public void setTiers(List<TierStatus> tiers) {
+    this.tiers = tiers;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public List<Transition> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<Transition> history) {
+    this.history = history;
+  }
+}

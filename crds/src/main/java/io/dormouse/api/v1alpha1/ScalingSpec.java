@@ -1,0 +1,113 @@
+package io.dormouse.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.dormouse.api.duration.GoDuration;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.time.Duration;
+
+/** When the endpoint sleeps, how long a wake may take, and tier fallback timing. */
+public class ScalingSpec {
+
+  @JsonPropertyDescription(
+      "With no request for this long the endpoint hibernates to zero replicas. A duration such as 90s, 15m or 1h. Default 15m.")
+  @Default("15m")
+  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @ValidationRule(
+      value = "duration(self) > duration('0s')",
+      message = "must be a positive duration")
+  private String idleTimeout = "15m";
+
+  @JsonPropertyDescription(
+      "How long the gateway holds a request while the endpoint wakes before answering 504. A duration such as 90s, 15m or 1h. Default 10m.")
+  @Default("10m")
+  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @ValidationRule(
+      value = "duration(self) > duration('0s')",
+      message = "must be a positive duration")
+  private String wakeTimeout = "10m";
+
+  @JsonPropertyDescription(
+      "How long a tier may stay unschedulable before the next tier is tried. A duration such as 90s, 15m or 1h. Default 5m.")
+  @Default("5m")
+  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @ValidationRule(
+      value = "duration(self) > duration('0s')",
+      message = "must be a positive duration")
+  private String tierStartTimeout = "5m";
+
+  @JsonPropertyDescription(
+      "How often an endpoint serving on a lower tier tries to move back to a higher one. A duration such as 90s, 15m or 1h. Default 30m.")
+  @Default("30m")
+  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @ValidationRule(
+      value = "duration(self) > duration('0s')",
+      message = "must be a positive duration")
+  private String tierRetryInterval = "30m";
+
+  @JsonPropertyDescription("Never hibernate: keep replicas running even when idle.")
+  @Default("false")
+  private boolean alwaysOn = false;
+
+  public String getIdleTimeout() {
+    return idleTimeout;
+  }
+
+  public void setIdleTimeout(String idleTimeout) {
+    this.idleTimeout = idleTimeout;
+  }
+
+  public String getWakeTimeout() {
+    return wakeTimeout;
+  }
+
+  public void setWakeTimeout(String wakeTimeout) {
+    this.wakeTimeout = wakeTimeout;
+  }
+
+  public String getTierStartTimeout() {
+    return tierStartTimeout;
+  }
+
+  public void setTierStartTimeout(String tierStartTimeout) {
+    this.tierStartTimeout = tierStartTimeout;
+  }
+
+  public String getTierRetryInterval() {
+    return tierRetryInterval;
+  }
+
+  public void setTierRetryInterval(String tierRetryInterval) {
+    this.tierRetryInterval = tierRetryInterval;
+  }
+
+  public boolean isAlwaysOn() {
+    return alwaysOn;
+  }
+
+  public void setAlwaysOn(boolean alwaysOn) {
+    this.alwaysOn = alwaysOn;
+  }
+
+  @JsonIgnore
+  public Duration idleTimeoutDuration() {
+    return GoDuration.parse(idleTimeout);
+  }
+
+  @JsonIgnore
+  public Duration wakeTimeoutDuration() {
+    return GoDuration.parse(wakeTimeout);
+  }
+
+  @JsonIgnore
+  public Duration tierStartTimeoutDuration() {
+    return GoDuration.parse(tierStartTimeout);
+  }
+
+  @JsonIgnore
+  public Duration tierRetryIntervalDuration() {
+    return GoDuration.parse(tierRetryInterval);
+  }
+}
