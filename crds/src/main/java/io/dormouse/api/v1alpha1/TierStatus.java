@@ -25,6 +25,10 @@ public class TierStatus {
   @JsonPropertyDescription("When the endpoint last tried to move back up to this tier (RFC 3339).")
   private String lastRetryTime;
 
+  @JsonPropertyDescription(
+      "When traffic moved to a higher tier and this tier began to drain (RFC 3339).")
+  private String drainStartedTime;
+
   @JsonPropertyDescription("The tier is backed off until this time (RFC 3339).")
   private String unavailableUntil;
 
@@ -80,6 +84,14 @@ public class TierStatus {
 
   public void setLastRetryTime(String lastRetryTime) {
     this.lastRetryTime = lastRetryTime;
+  }
+
+  public String getDrainStartedTime() {
+    return drainStartedTime;
+  }
+
+  public void setDrainStartedTime(String drainStartedTime) {
+    this.drainStartedTime = drainStartedTime;
   }
 
   public String getUnavailableUntil() {
