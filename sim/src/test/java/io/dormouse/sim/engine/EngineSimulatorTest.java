@@ -1,0 +1,421 @@
+package io.dormouse.sim.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EngineSimulatorTest {
+
+  private static final Duration BOUND = Duration.ofSeconds(20);
+  private static Vertx vertx;
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final List<EngineSimulator> engines = new ArrayList<>();
+
+  @BeforeAll
+  static void vertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() {
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+
+  @AfterEach
+  void closeEngines() {
+    engines.forEach(e -> e.close().toCompletionStage().toCompletableFuture().join());
+  }
+
+  private EngineSimulator start(EngineConfig.Builder config) {
+    EngineSimulator engine =
+        EngineSimulator.start(vertx, config.port(0).servedModelNames(List.of("llama")).build())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .join();
+    engines.add(engine);
+    return engine;
+  }
+
+  private EngineSimulator ready(EngineConfig.Builder config) {
+    EngineSimulator engine = start(config);
+    await().atMost(BOUND).until(() -> engine.state() == EngineSimulator.State.READY);
+    return engine;
+  }
+
+  private HttpResponse<String> get(EngineSimulator engine, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(engine.baseUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest post(EngineSimulator engine, String path, JsonObject body) {
+    return HttpRequest.newBuilder(URI.create(engine.baseUrl() + path))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+        .build();
+  }
+
+  private HttpResponse<String> send(EngineSimulator engine, String path, JsonObject body)
+      throws Exception {
+    return http.send(post(engine, path, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonObject chat(String content) {
+    return new JsonObject()
+        .put("model", "llama")
+        .put(
+            "messages",
+            new JsonArray().add(new JsonObject().put("role", "user").put("content", content)));
+  }
+
+  /** The JSON payloads of an SSE body, and whether it ended with [DONE]. */
+  private static List<String> events(String body) {
+    return body.lines()
+        .filter(l -> l.startsWith("data: "))
+        .map(l -> l.substring(6))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void healthIs503WhileTheModelLoadsThen200() throws Exception {
+    EngineSimulator engine = start(EngineConfig.builder().startup(Duration.ofMillis(600)));
+
+    assertThat(get(engine, "/health").statusCode()).isEqualTo(503);
+    assertThat(send(engine, "/v1/chat/completions", chat("hi")).statusCode()).isEqualTo(503);
+    await().atMost(BOUND).until(() -> get(engine, "/health").statusCode() == 200);
+  }
+
+  @Test
+  void listsItsServedModels() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder().model("org/llama-8b"));
+
+    JsonObject models = new JsonObject(get(engine, "/v1/models").body());
+
+    assertThat(models.getString("object")).isEqualTo("list");
+    JsonObject model = models.getJsonArray("data").getJsonObject(0);
+    assertThat(model.getString("id")).isEqualTo("llama");
+    assertThat(model.getString("root")).isEqualTo("org/llama-8b");
+    assertThat(model.getString("owned_by")).isEqualTo("vllm");
+  }
+
+  @Test
+  void chatCompletionAnswersWithUsage() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+
+    HttpResponse<String> response =
+        send(engine, "/v1/chat/completions", chat("Hello there").put("max_tokens", 5));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.getString("object")).isEqualTo("chat.completion");
+    assertThat(body.getString("id")).startsWith("chatcmpl-");
+    assertThat(body.getString("model")).isEqualTo("llama");
+    JsonObject choice = body.getJsonArray("choices").getJsonObject(0);
+    assertThat(choice.getJsonObject("message").getString("role")).isEqualTo("assistant");
+    assertThat(choice.getString("finish_reason")).isEqualTo("length");
+    JsonObject usage = body.getJsonObject("usage");
+    assertThat(usage.getInteger("completion_tokens")).isEqualTo(5);
+    assertThat(usage.getInteger("prompt_tokens")).isPositive();
+    assertThat(usage.getInteger("total_tokens")).isEqualTo(usage.getInteger("prompt_tokens") + 5);
+  }
+
+  @Test
+  void textCompletionAnswersWithUsage() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+
+    JsonObject body =
+        new JsonObject(
+            send(
+                    engine,
+                    "/v1/completions",
+                    new JsonObject().put("model", "llama").put("prompt", "Once upon a time"))
+                .body());
+
+    assertThat(body.getString("object")).isEqualTo("text_completion");
+    assertThat(body.getJsonArray("choices").getJsonObject(0).getString("text")).isNotBlank();
+    assertThat(body.getJsonObject("usage").getInteger("prompt_tokens")).isEqualTo(4);
+  }
+
+  @Test
+  void embeddingsAreUnitVectorsPerInput() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+
+    JsonObject body =
+        new JsonObject(
+            send(
+                    engine,
+                    "/v1/embeddings",
+                    new JsonObject()
+                        .put("model", "llama")
+                        .put("input", new JsonArray().add("one cat").add("two dogs")))
+                .body());
+
+    JsonArray data = body.getJsonArray("data");
+    assertThat(data).hasSize(2);
+    JsonArray vector = data.getJsonObject(1).getJsonArray("embedding");
+    double norm = 0;
+    for (Object x : vector) {
+      norm += ((Number) x).doubleValue() * ((Number) x).doubleValue();
+    }
+    assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(body.getJsonObject("usage").getInteger("prompt_tokens")).isEqualTo(4);
+  }
+
+  @Test
+  void streamsInVllmsChunkShapeWithAFinalUsageChunkAndDone() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+
+    HttpResponse<String> response =
+        send(
+            engine,
+            "/v1/chat/completions",
+            chat("Hello there")
+                .put("stream", true)
+                .put("max_tokens", 4)
+                .put("stream_options", new JsonObject().put("include_usage", true)));
+
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    assertThat(response.body()).endsWith("data: [DONE]\n\n");
+    assertThat(response.body().split("\n\n")).allMatch(e -> e.startsWith("data: "));
+    List<String> events = events(response.body());
+    assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
+    List<JsonObject> chunks =
+        events.subList(0, events.size() - 1).stream().map(JsonObject::new).toList();
+    // role chunk, four tokens, usage chunk
+    assertThat(chunks).hasSize(6);
+    assertThat(chunks).allMatch(c -> c.getString("object").equals("chat.completion.chunk"));
+    assertThat(chunks.stream().map(c -> c.getString("id")).distinct()).hasSize(1);
+    JsonObject role = chunks.get(0).getJsonArray("choices").getJsonObject(0);
+    assertThat(role.getJsonObject("delta").getString("role")).isEqualTo("assistant");
+    JsonObject last = chunks.get(4).getJsonArray("choices").getJsonObject(0);
+    assertThat(last.getString("finish_reason")).isEqualTo("length");
+    assertThat(chunks.get(3).getJsonArray("choices").getJsonObject(0).getValue("finish_reason"))
+        .isNull();
+    JsonObject usageChunk = chunks.get(5);
+    assertThat(usageChunk.getJsonArray("choices")).isEmpty();
+    assertThat(usageChunk.getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(4);
+    String streamed =
+        chunks.subList(1, 5).stream()
+            .map(
+                c ->
+                    c.getJsonArray("choices")
+                        .getJsonObject(0)
+                        .getJsonObject("delta")
+                        .getString("content"))
+            .collect(Collectors.joining());
+    String whole =
+        new JsonObject(
+                send(engine, "/v1/chat/completions", chat("Hello there").put("max_tokens", 4))
+                    .body())
+            .getJsonArray("choices")
+            .getJsonObject(0)
+            .getJsonObject("message")
+            .getString("content");
+    assertThat(streamed).isEqualTo(whole);
+  }
+
+  @Test
+  void withoutIncludeUsageTheStreamHasNoUsageChunk() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+
+    String body =
+        send(
+                engine,
+                "/v1/completions",
+                new JsonObject()
+                    .put("model", "llama")
+                    .put("prompt", "Hi")
+                    .put("stream", true)
+                    .put("max_tokens", 3))
+            .body();
+
+    List<String> events = events(body);
+    assertThat(events).hasSize(4).last().isEqualTo("[DONE]");
+    assertThat(events.subList(0, 3))
+        .allSatisfy(
+            e -> {
+              JsonObject chunk = new JsonObject(e);
+              assertThat(chunk.getString("object")).isEqualTo("text_completion");
+              assertThat(chunk.containsKey("usage")).isFalse();
+            });
+  }
+
+  @Test
+  void theSamePromptAndSeedAnswerAlikeAcrossEngines() throws Exception {
+    EngineSimulator one = ready(EngineConfig.builder());
+    EngineSimulator two = ready(EngineConfig.builder());
+    JsonObject request = chat("What is a dormouse?").put("seed", 42);
+
+    String a = content(send(one, "/v1/chat/completions", request));
+    String b = content(send(two, "/v1/chat/completions", request));
+    String other = content(send(one, "/v1/chat/completions", request.copy().put("seed", 43)));
+
+    assertThat(a).isEqualTo(b);
+    assertThat(other).isNotEqualTo(a);
+  }
+
+  private static String content(HttpResponse<String> response) {
+    return new JsonObject(response.body())
+        .getJsonArray("choices")
+        .getJsonObject(0)
+        .getJsonObject("message")
+        .getString("content");
+  }
+
+  @Test
+  void unknownModelIs404AndABadBodyIs400InOpenAisShape() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+
+    HttpResponse<String> unknown =
+        send(engine, "/v1/chat/completions", chat("hi").put("model", "gpt-9"));
+    HttpResponse<String> bad =
+        send(engine, "/v1/chat/completions", new JsonObject().put("model", "llama"));
+
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(unknown.body()).getJsonObject("error").getString("message"))
+        .contains("gpt-9");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("type"))
+        .isEqualTo("BadRequestError");
+  }
+
+  @Test
+  void sequencesBeyondMaxNumSeqsWaitAndShowInMetrics() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder().maxNumSeqs(1).tokensPerSecond(20));
+    JsonObject request = chat("slow").put("max_tokens", 20);
+
+    CompletableFuture<HttpResponse<String>> first =
+        http.sendAsync(
+            post(engine, "/v1/chat/completions", request), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> second =
+        http.sendAsync(
+            post(engine, "/v1/chat/completions", request), HttpResponse.BodyHandlers.ofString());
+
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(get(engine, "/metrics").body())
+                    .contains("vllm:num_requests_running{engine=\"0\",model_name=\"llama\"} 1.0")
+                    .contains("vllm:num_requests_waiting{engine=\"0\",model_name=\"llama\"} 1.0"));
+    assertThat(first.get().statusCode()).isEqualTo(200);
+    assertThat(second.get().statusCode()).isEqualTo(200);
+    int generated =
+        new JsonObject(first.get().body()).getJsonObject("usage").getInteger("completion_tokens")
+            + new JsonObject(second.get().body())
+                .getJsonObject("usage")
+                .getInteger("completion_tokens");
+    String metrics = get(engine, "/metrics").body();
+    assertThat(metrics)
+        .contains("vllm:num_requests_running{engine=\"0\",model_name=\"llama\"} 0.0")
+        .contains(
+            "vllm:generation_tokens_total{engine=\"0\",model_name=\"llama\"} " + generated + ".0")
+        .contains("# TYPE vllm:prompt_tokens_total counter");
+  }
+
+  @Test
+  void crashCutsTheStreamMidwayAndStopsListening() throws Exception {
+    EngineSimulator engine =
+        ready(EngineConfig.builder().fault(EngineFault.CRASH).faultAfterTokens(3));
+
+    HttpResponse<java.util.stream.Stream<String>> response =
+        http.send(
+            post(
+                engine,
+                "/v1/chat/completions",
+                chat("hi").put("stream", true).put("max_tokens", 30)),
+            HttpResponse.BodyHandlers.ofLines());
+    List<String> lines = new ArrayList<>();
+    assertThatThrownBy(() -> response.body().forEach(lines::add)).isInstanceOf(Exception.class);
+
+    assertThat(lines.stream().filter(l -> l.startsWith("data: ")).count()).isEqualTo(4);
+    assertThat(lines).doesNotContain("data: [DONE]");
+    await().atMost(BOUND).until(() -> engine.state() == EngineSimulator.State.CRASHED);
+    assertThatThrownBy(() -> get(engine, "/health")).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void hangAcceptsAndNeverAnswers() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder().fault(EngineFault.HANG));
+
+    CompletableFuture<HttpResponse<String>> pending =
+        http.sendAsync(
+            post(engine, "/v1/chat/completions", chat("hi")), HttpResponse.BodyHandlers.ofString());
+
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(get(engine, "/metrics").body())
+                    .contains("vllm:num_requests_running{engine=\"0\",model_name=\"llama\"} 1.0"));
+    assertThat(pending).isNotDone();
+    assertThat(get(engine, "/health").statusCode()).isEqualTo(200);
+    pending.cancel(true);
+  }
+
+  @Test
+  void errorFaultAnswers500InOpenAisShape() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder().fault(EngineFault.ERROR));
+
+    HttpResponse<String> response = send(engine, "/v1/chat/completions", chat("hi"));
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(new JsonObject(response.body()).getJsonObject("error").getInteger("code"))
+        .isEqualTo(500);
+  }
+
+  @Test
+  void outOfMemoryAtLoadLogsVllmsLineAndNeverBecomesReady() throws Exception {
+    EngineSimulator engine =
+        start(EngineConfig.builder().fault(EngineFault.OOM).startup(Duration.ofMillis(100)));
+
+    await().atMost(BOUND).until(() -> engine.state() == EngineSimulator.State.FAILED);
+
+    assertThat(engine.logLines())
+        .anyMatch(l -> l.contains("torch.OutOfMemoryError: CUDA out of memory"));
+    assertThat(get(engine, "/health").statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void shutdownLetsInFlightStreamsFinish() throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder().tokensPerSecond(50));
+    CompletableFuture<HttpResponse<String>> inFlight =
+        http.sendAsync(
+            post(
+                engine,
+                "/v1/chat/completions",
+                chat("hi").put("stream", true).put("max_tokens", 10)),
+            HttpResponse.BodyHandlers.ofString());
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(get(engine, "/metrics").body())
+                    .contains("vllm:num_requests_running{engine=\"0\",model_name=\"llama\"} 1.0"));
+
+    engine.shutdown(Duration.ofSeconds(30));
+
+    assertThat(inFlight.get().body()).endsWith("data: [DONE]\n\n");
+    await().atMost(BOUND).until(() -> engine.state() == EngineSimulator.State.STOPPED);
+  }
+}
