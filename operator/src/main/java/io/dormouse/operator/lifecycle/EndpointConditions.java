@@ -1,0 +1,106 @@
+package io.dormouse.operator.lifecycle;
+
+import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.api.v1alpha1.TierStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The endpoint's Kubernetes-style conditions, derived from its new status. A condition keeps its
+ * lastTransitionTime while its status does not change.
+ */
+public final class EndpointConditions {
+
+  public static final String READY = "Ready";
+  public static final String AVAILABLE = "Available";
+  public static final String DEGRADED = "Degraded";
+  public static final String TIERS_RESOLVED = "TiersResolved";
+
+  private EndpointConditions() {}
+
+  static List<Condition> of(
+      List<Condition> before, InferenceEndpointStatus status, Intent intent, Instant now) {
+    Phase phase = status.getPhase();
+    boolean serving = phase == Phase.Ready || phase == Phase.Degraded;
+    int ready = status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+    List<String> missing =
+        status.getTiers().stream()
+            .filter(t -> "TierNotFound".equals(t.getReason()))
+            .map(TierStatus::getName)
+            .toList();
+    return List.of(
+        condition(
+            before,
+            READY,
+            serving,
+            serving ? "Serving" : phase.name(),
+            status.getMessage(),
+            intent,
+            now),
+        condition(
+            before,
+            AVAILABLE,
+            ready > 0,
+            ready > 0 ? "ReplicasReady" : "NoReadyReplicas",
+            ready + " engine replica(s) ready",
+            intent,
+            now),
+        condition(
+            before,
+            DEGRADED,
+            phase == Phase.Degraded || phase == Phase.Failed,
+            phase == Phase.Degraded || phase == Phase.Failed
+                ? Objects.requireNonNullElse(status.getReason(), phase.name())
+                : "AsExpected",
+            phase == Phase.Degraded || phase == Phase.Failed ? status.getMessage() : "",
+            intent,
+            now),
+        condition(
+            before,
+            TIERS_RESOLVED,
+            missing.isEmpty(),
+            missing.isEmpty() ? "AllTiersFound" : "TierNotFound",
+            missing.isEmpty()
+                ? "every GpuTier named in spec.tiers exists"
+                : missing.stream()
+                        .map(t -> "GpuTier \"" + t + "\"")
+                        .collect(Collectors.joining(", "))
+                    + " not found",
+            intent,
+            now));
+  }
+
+  private static Condition condition(
+      List<Condition> before,
+      String type,
+      boolean isTrue,
+      String reason,
+      String message,
+      Intent intent,
+      Instant now) {
+    String status = isTrue ? "True" : "False";
+    String since =
+        before == null
+            ? null
+            : before.stream()
+                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .findFirst()
+                .orElse(null);
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message == null ? "" : message)
+        .withObservedGeneration(intent.generation())
+        .withLastTransitionTime(
+            since != null ? since : now.truncatedTo(ChronoUnit.SECONDS).toString())
+        .build();
+  }
+}

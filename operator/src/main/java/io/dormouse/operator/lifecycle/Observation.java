@@ -1,0 +1,30 @@
+package io.dormouse.operator.lifecycle;
+
+import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Everything the decision looks at for one endpoint.
+ *
+ * @param previous the status written last time, or null for a new endpoint
+ * @param tiers what runs on each tier of the spec (absent tiers have nothing)
+ * @param leaseRenewTime the activity Lease's renewTime, or null when no gateway wrote one
+ * @param capacity the GpuTiers that exist, by name; a spec tier missing here does not exist
+ */
+public record Observation(
+    Intent intent,
+    InferenceEndpointStatus previous,
+    Map<String, TierObservation> tiers,
+    Instant leaseRenewTime,
+    Map<String, TierCapacity> capacity) {
+
+  public Observation {
+    tiers = Map.copyOf(tiers);
+    capacity = Map.copyOf(capacity);
+  }
+
+  TierObservation tier(String name) {
+    return tiers.getOrDefault(name, TierObservation.absent(name));
+  }
+}

@@ -1,0 +1,309 @@
+package io.dormouse.operator.lifecycle;
+
+import static io.dormouse.api.v1alpha1.Phase.Degraded;
+import static io.dormouse.api.v1alpha1.Phase.Failed;
+import static io.dormouse.api.v1alpha1.Phase.Hibernated;
+import static io.dormouse.api.v1alpha1.Phase.Hibernating;
+import static io.dormouse.api.v1alpha1.Phase.Ready;
+import static io.dormouse.api.v1alpha1.Phase.Waking;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.api.v1alpha1.TierState;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The design's decision table, one row per case: a world (previous status, what runs, the Lease,
+ * caps; times in seconds), then the phase, replicas of tiers a and b, and the events it yields.
+ * Defaults: tiers [a, b], 1 replica of 1 GPU, idleTimeout 15m, tierStartTimeout 5m,
+ * tierRetryInterval 30m.
+ */
+class LifecycleTableTest {
+
+  static Stream<Arguments> rows() {
+    return Stream.of(
+        row("new endpoint sleeps", w -> w.now(0), Hibernated, 0, 0),
+        row("new alwaysOn endpoint wakes", w -> w.now(0).alwaysOn = true, Waking, 1, 0, "Waking"),
+        row(
+            "activity after the last hibernation wakes the first tier",
+            w -> w.was(Hibernated, null, 0).hibernatedAt(0).lease(100L).now(101),
+            Waking,
+            1,
+            0,
+            "Waking"),
+        row(
+            "activity before the last hibernation is no demand",
+            w -> w.was(Hibernated, null, 0).hibernatedAt(100).lease(90L).now(200),
+            Hibernated,
+            0,
+            0),
+        row(
+            "first tier's cap is full: wake on the next",
+            w -> w.was(Hibernated, null, 0).lease(10L).now(11).cap("a", 8, 8),
+            Waking,
+            0,
+            1,
+            "Waking"),
+        row(
+            "no usable tier: Failed at once",
+            w ->
+                w.was(Hibernated, null, 0)
+                    .backedOff("a", 1000, "Unschedulable")
+                    .noTier("b")
+                    .lease(10L)
+                    .now(11),
+            Failed,
+            0,
+            0,
+            "WakeFailed"),
+        row(
+            "the woken tier has a ready replica: Ready",
+            w -> w.was(Waking, "a", 0).running("a", 1, 1).now(60),
+            Ready,
+            1,
+            0,
+            "Ready"),
+        row(
+            "unschedulable within tierStartTimeout: hold",
+            w -> w.was(Waking, "a", 0).unschedulable("a", 5).now(200),
+            Waking,
+            1,
+            0),
+        row(
+            "unschedulable past tierStartTimeout: fall back",
+            w -> w.was(Waking, "a", 0).unschedulable("a", 5).now(306),
+            Waking,
+            0,
+            1,
+            "TierFallback"),
+        row(
+            "crash loop: fall back at once",
+            w ->
+                w.was(Waking, "a", 0)
+                    .problem("a", StartProblem.crashLooping("engine restarts"))
+                    .now(30),
+            Waking,
+            0,
+            1,
+            "TierFallback"),
+        row(
+            "image pull failing: fall back at once",
+            w ->
+                w.was(Waking, "a", 0)
+                    .problem("a", StartProblem.imagePullFailing("no such image"))
+                    .now(30),
+            Waking,
+            0,
+            1,
+            "TierFallback"),
+        row(
+            "the last tier fails too: Failed",
+            w ->
+                w.was(Waking, "b", 0)
+                    .backedOff("a", 2000, "Unschedulable")
+                    .problem("b", StartProblem.imagePullFailing("no such image"))
+                    .now(30),
+            Failed,
+            0,
+            0,
+            "WakeFailed"),
+        row(
+            "no hibernation while waking, however old the activity",
+            w -> w.was(Waking, "a", 0).lease(-5000L).unschedulable("a", 0).now(250),
+            Waking,
+            1,
+            0),
+        row(
+            "idle past idleTimeout: hibernate",
+            w -> w.was(Ready, "a", 0).running("a", 1, 1).lease(10L).now(10 + 900),
+            Hibernating,
+            0,
+            0,
+            "Hibernating"),
+        row(
+            "recent activity keeps it Ready",
+            w -> w.was(Ready, "a", 0).running("a", 1, 1).lease(800L).now(1000),
+            Ready,
+            1,
+            0),
+        row(
+            "idle counts from the end of the wake, not from an older request",
+            w -> w.was(Ready, "a", 600).running("a", 1, 1).lease(10L).now(1000),
+            Ready,
+            1,
+            0),
+        row(
+            "alwaysOn never hibernates",
+            w -> {
+              w.was(Ready, "a", 0).running("a", 1, 1).lease(0L).now(100_000);
+              w.alwaysOn = true;
+            },
+            Ready,
+            1,
+            0),
+        row(
+            "the serving tier lost every ready replica: waking again on it",
+            w -> w.was(Ready, "a", 0).running("a", 1, 0).lease(50L).now(60),
+            Waking,
+            1,
+            0,
+            "ReplicaUnavailable"),
+        row(
+            "fewer ready replicas than asked: Degraded",
+            w -> {
+              w.replicas = 2;
+              w.was(Ready, "a", 0).running("a", 2, 1).lease(50L).now(60);
+            },
+            Degraded,
+            2,
+            0,
+            "ReplicaUnavailable"),
+        row(
+            "hibernating, pods still terminating: hold",
+            w -> w.was(Hibernating, null, 100).hibernatedAt(100).podsLeft("a", 1).now(110),
+            Hibernating,
+            0,
+            0),
+        row(
+            "hibernating, no pods left: Hibernated",
+            w -> w.was(Hibernating, null, 100).hibernatedAt(100).now(130),
+            Hibernated,
+            0,
+            0,
+            "Hibernated"),
+        row(
+            "a request raced the hibernation: wake again",
+            w -> w.was(Hibernating, null, 100).hibernatedAt(100).lease(105L).now(106),
+            Waking,
+            1,
+            0,
+            "Waking"),
+        row(
+            "failed, new demand, a back-off expired: wake",
+            w ->
+                w.was(Failed, null, 100)
+                    .backedOff("a", 1900, "Unschedulable")
+                    .backedOff("b", 1950, "CrashLoopBackOff")
+                    .lease(1800L)
+                    .now(1901),
+            Waking,
+            1,
+            0,
+            "Waking"),
+        row(
+            "failed, new demand, back-offs running: stay Failed",
+            w ->
+                w.was(Failed, null, 100)
+                    .backedOff("a", 1900, "Unschedulable")
+                    .backedOff("b", 1950, "CrashLoopBackOff")
+                    .lease(1800L)
+                    .now(1850),
+            Failed,
+            0,
+            0),
+        row(
+            "failed, spec changed, new demand: back-offs cleared, wake",
+            w -> {
+              w.was(Failed, null, 100)
+                  .backedOff("a", 1900, "ImagePullBackOff")
+                  .backedOff("b", 1950, "ImagePullBackOff")
+                  .lease(150L)
+                  .now(200);
+              w.generation = 2;
+            },
+            Waking,
+            1,
+            0,
+            "Waking"),
+        row(
+            "failed, back-off expired, no new demand: back to sleep",
+            w -> w.was(Failed, null, 100).backedOff("a", 1900, "Unschedulable").now(1901),
+            Hibernated,
+            0,
+            0),
+        row(
+            "a missing GpuTier is skipped",
+            w -> w.was(Hibernated, null, 0).noTier("a").lease(10L).now(11),
+            Waking,
+            0,
+            1,
+            "Waking"),
+        row(
+            "serving below the top tier, retry due: try the higher tier too",
+            w -> w.was(Ready, "b", 0).running("b", 1, 1).lease(1790L).now(1800),
+            Ready,
+            1,
+            1,
+            "TierRetry"),
+        row(
+            "serving below the top tier, retry not due yet",
+            w -> w.was(Ready, "b", 0).running("b", 1, 1).lease(1700L).now(1700),
+            Ready,
+            0,
+            1),
+        row(
+            "retry of the higher tier is ready: move back, the lower one drains",
+            w -> {
+              w.was(Ready, "b", 0).running("b", 1, 1).running("a", 1, 1).lease(1890L).now(1900);
+              w.tier("a").setState(TierState.Starting);
+              w.tier("a").setAttemptStartedTime(World.at(1800).toString());
+            },
+            Ready,
+            1,
+            1,
+            "TierMovedBack"),
+        row(
+            "the drained lower tier scales to 0 after the drain delay",
+            w -> {
+              w.was(Ready, "a", 0).running("a", 1, 1).running("b", 1, 1).lease(1890L).now(1931);
+              w.tier("b").setState(TierState.Draining);
+              w.tier("b").setDrainStartedTime(World.at(1900).toString());
+            },
+            Ready,
+            1,
+            0),
+        row(
+            "retry of the higher tier fails: back off, stay on the lower",
+            w -> {
+              w.was(Ready, "b", 0).running("b", 1, 1).lease(1890L).now(1900);
+              w.problem("a", StartProblem.crashLooping("engine restarts"));
+              w.tier("a").setState(TierState.Starting);
+              w.tier("a").setAttemptStartedTime(World.at(1800).toString());
+            },
+            Ready,
+            0,
+            1,
+            "TierFallback"),
+        row(
+            "a spec that cannot be served: Failed",
+            w -> w.now(0).specError = "preset \"x\" not found",
+            Failed,
+            0,
+            0,
+            "WakeFailed"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void decides(String name, Consumer<World> setup, Phase phase, int a, int b, List<String> events) {
+    World world = new World();
+    setup.accept(world);
+
+    Plan plan = world.decide();
+
+    assertThat(plan.status().getPhase()).as("phase").isEqualTo(phase);
+    assertThat(plan.replicasOf("a")).as("replicas of tier a").isEqualTo(a);
+    assertThat(plan.replicasOf("b")).as("replicas of tier b").isEqualTo(b);
+    assertThat(plan.events()).extracting(JournalEvent::reason).containsExactlyElementsOf(events);
+  }
+
+  private static Arguments row(
+      String name, Consumer<World> setup, Phase phase, int a, int b, String... events) {
+    return Arguments.of(name, setup, phase, a, b, List.of(events));
+  }
+}
