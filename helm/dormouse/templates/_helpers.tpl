@@ -1,0 +1,78 @@
+{{/*
+Names are fixed, not prefixed by the release: Dormouse is installed once per cluster (its CRDs
+and ClusterRoles are cluster-wide), and clients and the operator find the gateway Service by
+this name.
+*/}}
+{{- define "dormouse.operator.name" -}}dormouse-operator{{- end }}
+{{- define "dormouse.gateway.name" -}}dormouse-gateway{{- end }}
+
+{{- define "dormouse.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: dormouse
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: dormouse
+{{- end }}
+
+{{/* Labels of one component; $ is the root context, .component its name (= its dormouse.io/role). */}}
+{{- define "dormouse.componentLabels" -}}
+{{ include "dormouse.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+dormouse.io/role: {{ .component }}
+{{- end }}
+
+{{- define "dormouse.selectorLabels" -}}
+app.kubernetes.io/name: dormouse
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+dormouse.io/role: {{ .component }}
+{{- end }}
+
+{{- define "dormouse.image" -}}
+{{- $repo := .image.repository -}}
+{{- if .root.Values.image.registry -}}{{- $repo = printf "%s/%s" .root.Values.image.registry $repo -}}{{- end -}}
+{{ $repo }}:{{ .image.tag | default .root.Chart.AppVersion }}
+{{- end }}
+
+{{/* The restricted Pod Security profile, pod level. */}}
+{{- define "dormouse.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 65532
+runAsGroup: 65532
+fsGroup: 65532
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* The restricted Pod Security profile, container level. */}}
+{{- define "dormouse.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 65532
+runAsGroup: 65532
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* The JVM writes only to /tmp; the root filesystem stays read-only. */}}
+{{- define "dormouse.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 256Mi
+{{- end }}
+
+{{- define "dormouse.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{- define "dormouse.prometheusRuleEnabled" -}}
+{{- $flag := .Values.monitoring.prometheusRule.enabled -}}
+{{- if eq (toString $flag) "auto" -}}
+{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PrometheusRule" }}true{{ end -}}
+{{- else if $flag -}}true{{- end -}}
+{{- end }}

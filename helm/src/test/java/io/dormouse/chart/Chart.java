@@ -1,0 +1,50 @@
+package io.dormouse.chart;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The chart in helm/dormouse, rendered by the Helm library shipped inside helm-java. */
+final class Chart {
+
+  static final String RELEASE = "dormouse";
+  static final String NAMESPACE = "dormouse-system";
+
+  private static final Map<ValueSet, Manifests> RENDERED = new EnumMap<>(ValueSet.class);
+
+  private Chart() {}
+
+  static Path dir() {
+    Path dir = Path.of("dormouse").toAbsolutePath();
+    if (!Files.isRegularFile(dir.resolve("Chart.yaml"))) {
+      throw new IllegalStateException("run from the helm module: no Chart.yaml in " + dir);
+    }
+    return dir;
+  }
+
+  /** Rendering costs a native Helm call, so each value set is rendered once per test run. */
+  static synchronized Manifests render(ValueSet values) {
+    return RENDERED.computeIfAbsent(values, v -> Manifests.parse(template(v, Map.of())));
+  }
+
+  /** Renders with extra --set values; throws when Helm refuses them. */
+  static Manifests render(ValueSet values, Map<String, Object> sets) {
+    return Manifests.parse(template(values, sets));
+  }
+
+  static LintResult lintStrict() {
+    return new Helm(dir()).lint().strict().call();
+  }
+
+  private static String template(ValueSet values, Map<String, Object> sets) {
+    TemplateCommand template =
+        new Helm(dir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+    values.file().ifPresent(template::withValuesFile);
+    sets.forEach(template::set);
+    return template.call();
+  }
+}
