@@ -1,0 +1,21 @@
+package io.dormouse.bench.matrix;
+
+/** The three paths the same load is sent through. */
+public enum Target {
+  /** (a) straight to the engine simulator. */
+  DIRECT("direct"),
+  /** (b) through the Dormouse gateway with keys, rate limits and usage accounting on. */
+  GATEWAY("gateway"),
+  /** (c) through nginx as a plain reverse proxy. */
+  NGINX("nginx");
+
+  private final String label;
+
+  Target(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+}
