@@ -1,25 +1,45 @@
 package io.dormouse.bench.load;
 
-/** The request body every target gets: an OpenAI chat completion padded to a size. */
-public final class ChatRequest {
+/**
+ * The request every target gets: an OpenAI chat completion padded so its JSON is exactly {@code
+ * bytes} long (or the minimum when smaller), whatever the model name.
+ *
+ * @param seed six digits, so that choosing another seed never changes the size
+ */
+public record ChatRequest(String model, int bytes, boolean stream, int maxTokens, long seed) {
 
-  private ChatRequest() {}
+  public static final long MIN_SEED = 100_000;
+  public static final long MAX_SEED = 999_999;
 
-  /**
-   * A chat completion whose JSON is exactly {@code bytes} long (or the minimum when smaller), so
-   * the "1 KB request" is 1 KB on the wire whatever the model name.
-   */
-  public static String body(String model, int bytes, boolean stream, int maxTokens) {
-    String head =
-        "{\"model\":\""
-            + model
-            + "\",\"stream\":"
-            + stream
-            + ",\"max_tokens\":"
-            + maxTokens
-            + ",\"messages\":[{\"role\":\"user\",\"content\":\"";
-    String tail = "\"}]}";
-    int padding = Math.max(0, bytes - head.length() - tail.length());
-    return head + "x".repeat(padding) + tail;
+  public ChatRequest {
+    if (seed < MIN_SEED || seed > MAX_SEED) {
+      throw new IllegalArgumentException("seed must have six digits, was " + seed);
+    }
+  }
+
+  public String json() {
+    return head() + content() + TAIL;
+  }
+
+  /** The user message: padding only. */
+  public String content() {
+    return "x".repeat(Math.max(0, bytes - head().length() - TAIL.length()));
+  }
+
+  private static final String TAIL = "\"}]}";
+
+  private String head() {
+    // Streams ask for usage themselves, so every target carries the same usage chunk.
+    String streamOptions = stream ? ",\"stream_options\":{\"include_usage\":true}" : "";
+    return "{\"model\":\""
+        + model
+        + "\",\"stream\":"
+        + stream
+        + streamOptions
+        + ",\"max_tokens\":"
+        + maxTokens
+        + ",\"seed\":"
+        + seed
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"";
   }
 }

@@ -44,6 +44,12 @@ public final class LoadMain implements Callable<Integer> {
   @Option(names = "--max-tokens", defaultValue = "64", description = "Completion tokens asked for.")
   int maxTokens;
 
+  @Option(
+      names = "--seed",
+      defaultValue = "100000",
+      description = "Six digits; the engine's answer is a function of prompt and seed.")
+  long seed;
+
   @Option(names = "--concurrency", defaultValue = "1")
   int concurrency;
 
@@ -85,7 +91,9 @@ public final class LoadMain implements Callable<Integer> {
         new LoadSpec(
             label,
             url,
-            ChatRequest.body(model, bodyBytes, stream, maxTokens).getBytes(StandardCharsets.UTF_8),
+            new ChatRequest(model, bodyBytes, stream, maxTokens, seed)
+                .json()
+                .getBytes(StandardCharsets.UTF_8),
             headers,
             stream,
             concurrency,

@@ -1,6 +1,7 @@
 package io.dormouse.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,22 +12,38 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ChatRequestTest {
 
   @ParameterizedTest
-  @CsvSource({"bench, 1024, false", "a-much-longer-model-name, 1024, true", "m, 4096, false"})
-  void isValidJsonOfExactlyTheAskedSize(String model, int bytes, boolean stream) throws Exception {
-    String body = ChatRequest.body(model, bytes, stream, 64);
+  @CsvSource({
+    "bench, 1024, false, 100000",
+    "bench, 1024, false, 999999",
+    "a-much-longer-model-name, 1024, true, 123456",
+    "m, 4096, false, 100000"
+  })
+  void isValidJsonOfExactlyTheAskedSize(String model, int bytes, boolean stream, long seed)
+      throws Exception {
+    ChatRequest request = new ChatRequest(model, bytes, stream, 64, seed);
+    String body = request.json();
     assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(bytes);
     JsonNode json = new ObjectMapper().readTree(body);
     assertThat(json.get("model").asText()).isEqualTo(model);
     assertThat(json.get("stream").asBoolean()).isEqualTo(stream);
     assertThat(json.get("max_tokens").asInt()).isEqualTo(64);
-    assertThat(json.get("messages").get(0).get("role").asText()).isEqualTo("user");
+    assertThat(json.get("seed").asLong()).isEqualTo(seed);
+    assertThat(json.get("messages").get(0).get("content").asText()).isEqualTo(request.content());
+    assertThat(json.path("stream_options").path("include_usage").asBoolean()).isEqualTo(stream);
   }
 
   @ParameterizedTest
   @CsvSource({"1", "10"})
   void neverTruncatesBelowTheMinimum(int bytes) throws Exception {
-    String body = ChatRequest.body("bench", bytes, false, 64);
+    String body = new ChatRequest("bench", bytes, false, 64, 100000).json();
     assertThat(new ObjectMapper().readTree(body).get("messages").get(0).get("content").asText())
         .isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"99999", "1000000"})
+  void refusesSeedsThatWouldChangeTheSize(long seed) {
+    assertThatThrownBy(() -> new ChatRequest("bench", 1024, false, 64, seed))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,0 +1,80 @@
+package io.dormouse.bench;
+
+import io.dormouse.bench.matrix.Cell;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How much of everything one run does. Quick: a few minutes, enough to see every figure once per
+ * target pair; full: more repeats and longer windows, for the published table.
+ */
+public record BenchPlan(
+    String mode,
+    int repeats,
+    Duration warmup,
+    Duration duration,
+    long maxRequests,
+    List<Cell> cells,
+    int wakeTrials,
+    int waiters,
+    int operatorEndpoints,
+    Duration operatorWindow) {
+
+  /** The paced engine's speed: 1 ms between tokens, so each chunk leaves it on its own. */
+  public static final double PACED_TOKENS_PER_SECOND = 1000;
+
+  /** Chunks per streamed response asked of the engine. */
+  public static final int STREAM_TOKENS = 64;
+
+  public static BenchPlan quick() {
+    return new BenchPlan(
+        "quick",
+        2,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(3),
+        200_000,
+        cells(400),
+        3,
+        1000,
+        1000,
+        Duration.ofSeconds(10));
+  }
+
+  public static BenchPlan full() {
+    return new BenchPlan(
+        "full",
+        5,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(10),
+        2_000_000,
+        cells(800),
+        10,
+        1000,
+        1000,
+        Duration.ofSeconds(30));
+  }
+
+  public static BenchPlan named(String mode) {
+    return switch (mode) {
+      case "quick" -> quick();
+      case "full" -> full();
+      default -> throw new IllegalArgumentException("mode is quick or full, not " + mode);
+    };
+  }
+
+  /**
+   * Concurrency 1, 64, 256 × {1 KB, 64-chunk stream}, closed; one open-loop rate; one paced stream.
+   */
+  static List<Cell> cells(double openRate) {
+    List<Cell> cells = new ArrayList<>();
+    for (boolean streaming : new boolean[] {false, true}) {
+      for (int concurrency : new int[] {1, 64, 256}) {
+        cells.add(Cell.closed(streaming, concurrency));
+      }
+    }
+    cells.add(new Cell(false, 64, openRate, false));
+    cells.add(new Cell(true, 1, 0, true));
+    return List.copyOf(cells);
+  }
+}
