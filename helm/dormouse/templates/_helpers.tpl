@@ -76,3 +76,10 @@ seccompProfile:
 {{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PrometheusRule" }}true{{ end -}}
 {{- else if $flag -}}true{{- end -}}
 {{- end }}
+
+{{- define "dormouse.gpuTiersRendered" -}}
+{{- $mode := .Values.gpuTiersMode -}}
+{{- if eq $mode "always" -}}true
+{{- else if and (eq $mode "auto") (.Capabilities.APIVersions.Has "dormouse.io/v1alpha1/GpuTier") -}}true
+{{- end -}}
+{{- end }}

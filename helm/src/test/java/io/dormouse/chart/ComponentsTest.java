@@ -118,7 +118,6 @@ class ComponentsTest {
     GpuTier spot =
         tiers.stream().filter(t -> t.getMetadata().getName().equals("spot-a100")).findFirst().get();
     assertThat(spot.getMetadata().getNamespace()).isNull();
-    assertThat(spot.getMetadata().getAnnotations()).doesNotContainKey("helm.sh/hook");
     assertThat(spot.getSpec().getCapacityType()).isEqualTo(CapacityType.SPOT);
     assertThat(spot.getSpec().getGpuProduct()).isEqualTo("NVIDIA-A100-SXM4-80GB");
     assertThat(spot.getSpec().getNodeSelector()).containsEntry("cloud.google.com/gke-spot", "true");
@@ -129,13 +128,16 @@ class ComponentsTest {
     assertThat(spot.getSpec().getMaxGpus()).isEqualTo(16);
   }
 
-  @Test
-  void onAFirstInstallTiersWaitForTheirCrdInsteadOfBreakingTheInstall() {
-    // Without a cluster serving GpuTier, auto renders them as a post-install hook, which is
-    // not part of the release manifest.
-    Manifests m = Chart.render(ValueSet.DEFAULTS, Map.of("gpuTiers.spot.capacityType", "spot"));
+  @ParameterizedTest
+  @CsvSource({"auto, 0", "never, 0", "always, 1"})
+  void tiersWaitForTheirCrdUnlessTold(String mode, int rendered) {
+    // Rendered without a cluster: nothing serves GpuTier, as on a first install, where a GpuTier
+    // in the manifest would fail the whole install.
+    Manifests m =
+        Chart.render(
+            ValueSet.DEFAULTS, Map.of("gpuTiers.spot.capacityType", "spot", "gpuTiersMode", mode));
 
-    assertThat(m.ofKind("GpuTier")).isEmpty();
+    assertThat(m.ofKind("GpuTier")).hasSize(rendered);
   }
 
   @ParameterizedTest

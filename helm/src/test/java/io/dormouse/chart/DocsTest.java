@@ -41,7 +41,7 @@ class DocsTest {
   void quickStartStartsWithTheSim() throws IOException {
     assertThat(read("quick-start.md"))
         .contains("mvn -B -q install -DskipTests && mvn -B -q -pl sim exec:java")
-        .contains("helm install dormouse helm/dormouse");
+        .contains("helm upgrade --install dormouse helm/dormouse");
   }
 
   @Test
