@@ -1,0 +1,173 @@
+package io.dormouse.gateway;
+
+import io.dormouse.gateway.auth.KeyStore;
+import io.dormouse.gateway.http.GatewayServer;
+import io.dormouse.gateway.kube.ActivityLease;
+import io.dormouse.gateway.kube.ClusterWatch;
+import io.dormouse.gateway.usage.GatewayMetrics;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running gateway: its watches, its servers and its Lease writer. */
+public final class GatewayApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+
+  private final GatewaySettings settings;
+  private final Vertx vertx;
+  private final Context context;
+  private final KubernetesClient client;
+  private final boolean ownsClient;
+  private final ActivityLease lease;
+  private final ClusterWatch watch;
+  private final GatewayServer server;
+  private boolean closed;
+
+  private GatewayApp(GatewaySettings s) {
+    this.settings = s;
+    this.ownsClient = s.client() == null;
+    this.client = ownsClient ? newClient(s) : s.client();
+    this.vertx = Vertx.vertx();
+    this.context = vertx.getOrCreateContext();
+    GatewayMetrics metrics = new GatewayMetrics();
+    KeyStore keys = new KeyStore();
+    this.lease = new ActivityLease(client, s.podName(), s.clock());
+    ClusterWatch[] watchRef = new ClusterWatch[1];
+    this.server =
+        new GatewayServer(
+            vertx,
+            new GatewayServer.Config(
+                s.host(),
+                s.port(),
+                s.managementPort(),
+                s.maxBodyBytes(),
+                s.bodyTimeout(),
+                s.heartbeatAfter(),
+                s.heartbeatEvery(),
+                s.leaseRenewEvery(),
+                s.upstreamIdleTimeout()),
+            keys,
+            metrics,
+            lease::signal,
+            s.clock(),
+            () -> watchRef[0] != null && watchRef[0].synced());
+    this.watch =
+        new ClusterWatch(
+            client,
+            s.namespace(),
+            s.service(),
+            keys,
+            server.fleet(),
+            command -> context.runOnContext(v -> command.run()));
+    watchRef[0] = watch;
+  }
+
+  /** Starts the watches, then the servers; returns once both serve. */
+  public static GatewayApp start(GatewaySettings settings) {
+    GatewayApp app = new GatewayApp(settings);
+    try {
+      app.watch.start();
+      app.onContext(
+          () ->
+              app.server
+                  .listen()
+                  .onSuccess(
+                      v ->
+                          app.vertx.setPeriodic(
+                              1000,
+                              id ->
+                                  app.server
+                                      .renewalsDue(settings.clock().instant())
+                                      .forEach(app.lease::signal))));
+      return app;
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public int managementPort() {
+    return server.managementPort();
+  }
+
+  /**
+   * Graceful: stops accepting, lets in-flight responses finish within the grace period, then stops
+   * the watches. Do not call from a Vert.x thread.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      onContext(() -> server.shutdown(settings.shutdownGrace()));
+    } catch (RuntimeException e) {
+      LOG.warn("gateway shutdown: {}", e.toString());
+    }
+    watch.close();
+    lease.close();
+    if (ownsClient) {
+      client.close();
+    }
+    vertx
+        .close()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .orTimeout(10, TimeUnit.SECONDS)
+        .exceptionally(e -> null)
+        .join();
+    LOG.info("gateway stopped");
+  }
+
+  /** Runs an async step on the gateway's context and waits for it. */
+  private void onContext(Supplier<Future<Void>> step) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.runOnContext(
+        v -> {
+          Promise<Void> p = Promise.promise();
+          try {
+            step.get().onComplete(p);
+          } catch (RuntimeException e) {
+            p.fail(e);
+          }
+          p.future().onSuccess(done::complete).onFailure(done::completeExceptionally);
+        });
+    try {
+      done.get(settings.shutdownGrace().toSeconds() + 30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("gateway: " + e.getCause().getMessage(), e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException("gateway: " + e, e);
+    }
+  }
+
+  private static KubernetesClient newClient(GatewaySettings s) {
+    if (s.kubeconfig() == null) {
+      return new KubernetesClientBuilder().build();
+    }
+    try {
+      return new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(s.kubeconfig())))
+          .build();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read kubeconfig " + s.kubeconfig(), e);
+    }
+  }
+}

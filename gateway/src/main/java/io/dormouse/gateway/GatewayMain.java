@@ -1,0 +1,97 @@
+package io.dormouse.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dormouse-gateway}: the OpenAI-compatible data path. Options default from env vars. */
+@Command(
+    name = "dormouse-gateway",
+    mixinStandardHelpOptions = true,
+    description = "OpenAI-compatible gateway: API keys, rate limits, wake-on-request, streaming.")
+public final class GatewayMain implements Callable<Integer> {
+
+  @Option(
+      names = "--namespace",
+      defaultValue = "${env:DORMOUSE_GATEWAY_NAMESPACE}",
+      description =
+          "Own namespace, where key Secrets live (env DORMOUSE_GATEWAY_NAMESPACE, else POD_NAMESPACE, else dormouse-system).")
+  String namespace;
+
+  @Option(
+      names = "--service",
+      defaultValue = "${env:DORMOUSE_GATEWAY_SERVICE:-dormouse-gateway}",
+      description =
+          "Own Service, whose ready endpoints count the replicas (default ${DEFAULT-VALUE}).")
+  String service;
+
+  @Option(names = "--host", defaultValue = "${env:DORMOUSE_HOST:-0.0.0.0}")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${env:DORMOUSE_PORT:-8080}")
+  int port;
+
+  @Option(names = "--management-port", defaultValue = "${env:DORMOUSE_MANAGEMENT_PORT:-9090}")
+  int managementPort;
+
+  @Option(
+      names = "--pod-name",
+      defaultValue = "${env:POD_NAME:-dormouse-gateway}",
+      description = "Holder identity written on activity Leases.")
+  String podName;
+
+  @Option(
+      names = "--kubeconfig",
+      description = "Kubeconfig file; default: KUBECONFIG or in-cluster.")
+  Path kubeconfig;
+
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "${env:DORMOUSE_SHUTDOWN_GRACE_SECONDS:-30}",
+      description = "Seconds in-flight responses may take to finish at shutdown.")
+  long shutdownGraceSeconds;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new GatewayMain()).execute(args));
+  }
+
+  static String resolveNamespace(String option, String podNamespace) {
+    if (option != null && !option.isBlank()) {
+      return option;
+    }
+    return podNamespace != null && !podNamespace.isBlank() ? podNamespace : "dormouse-system";
+  }
+
+  GatewaySettings settings() {
+    return GatewaySettings.builder()
+        .namespace(resolveNamespace(namespace, System.getenv("POD_NAMESPACE")))
+        .service(service)
+        .host(host)
+        .port(port)
+        .managementPort(managementPort)
+        .podName(podName)
+        .kubeconfig(kubeconfig)
+        .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+        .build();
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    GatewayApp app = GatewayApp.start(settings());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                },
+                "dormouse-gateway-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

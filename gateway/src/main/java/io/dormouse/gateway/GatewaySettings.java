@@ -1,0 +1,176 @@
+package io.dormouse.gateway;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * How to run a gateway. Build with {@link #builder()}; every value has a production default.
+ *
+ * @param client a ready Kubernetes client to use (tests, sim); null builds one from {@code
+ *     kubeconfig} or the usual auto-configuration. A given client is not closed by the gateway.
+ */
+public record GatewaySettings(
+    String namespace,
+    String service,
+    String host,
+    int port,
+    int managementPort,
+    String podName,
+    Path kubeconfig,
+    KubernetesClient client,
+    Clock clock,
+    long maxBodyBytes,
+    Duration bodyTimeout,
+    Duration heartbeatAfter,
+    Duration heartbeatEvery,
+    Duration leaseRenewEvery,
+    Duration upstreamIdleTimeout,
+    Duration shutdownGrace) {
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.namespace = namespace;
+    b.service = service;
+    b.host = host;
+    b.port = port;
+    b.managementPort = managementPort;
+    b.podName = podName;
+    b.kubeconfig = kubeconfig;
+    b.client = client;
+    b.clock = clock;
+    b.maxBodyBytes = maxBodyBytes;
+    b.bodyTimeout = bodyTimeout;
+    b.heartbeatAfter = heartbeatAfter;
+    b.heartbeatEvery = heartbeatEvery;
+    b.leaseRenewEvery = leaseRenewEvery;
+    b.upstreamIdleTimeout = upstreamIdleTimeout;
+    b.shutdownGrace = shutdownGrace;
+    return b;
+  }
+
+  /** Defaults: the production values. Ports 0 pick free ports. */
+  public static final class Builder {
+    private String namespace = "dormouse-system";
+    private String service = "dormouse-gateway";
+    private String host = "0.0.0.0";
+    private int port = 8080;
+    private int managementPort = 9090;
+    private String podName = "dormouse-gateway";
+    private Path kubeconfig;
+    private KubernetesClient client;
+    private Clock clock = Clock.systemUTC();
+    private long maxBodyBytes = 8L * 1024 * 1024;
+    private Duration bodyTimeout = Duration.ofSeconds(30);
+    private Duration heartbeatAfter = Duration.ofSeconds(5);
+    private Duration heartbeatEvery = Duration.ofSeconds(10);
+    private Duration leaseRenewEvery = Duration.ofSeconds(5);
+    private Duration upstreamIdleTimeout = Duration.ofMinutes(10);
+    private Duration shutdownGrace = Duration.ofSeconds(30);
+
+    public Builder namespace(String v) {
+      namespace = v;
+      return this;
+    }
+
+    public Builder service(String v) {
+      service = v;
+      return this;
+    }
+
+    public Builder host(String v) {
+      host = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder managementPort(int v) {
+      managementPort = v;
+      return this;
+    }
+
+    public Builder podName(String v) {
+      podName = v;
+      return this;
+    }
+
+    public Builder kubeconfig(Path v) {
+      kubeconfig = v;
+      return this;
+    }
+
+    public Builder client(KubernetesClient v) {
+      client = v;
+      return this;
+    }
+
+    public Builder clock(Clock v) {
+      clock = v;
+      return this;
+    }
+
+    public Builder maxBodyBytes(long v) {
+      maxBodyBytes = v;
+      return this;
+    }
+
+    public Builder bodyTimeout(Duration v) {
+      bodyTimeout = v;
+      return this;
+    }
+
+    public Builder heartbeatAfter(Duration v) {
+      heartbeatAfter = v;
+      return this;
+    }
+
+    public Builder heartbeatEvery(Duration v) {
+      heartbeatEvery = v;
+      return this;
+    }
+
+    public Builder leaseRenewEvery(Duration v) {
+      leaseRenewEvery = v;
+      return this;
+    }
+
+    public Builder upstreamIdleTimeout(Duration v) {
+      upstreamIdleTimeout = v;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration v) {
+      shutdownGrace = v;
+      return this;
+    }
+
+    public GatewaySettings build() {
+      return new GatewaySettings(
+          namespace,
+          service,
+          host,
+          port,
+          managementPort,
+          podName,
+          kubeconfig,
+          client,
+          clock,
+          maxBodyBytes,
+          bodyTimeout,
+          heartbeatAfter,
+          heartbeatEvery,
+          leaseRenewEvery,
+          upstreamIdleTimeout,
+          shutdownGrace);
+    }
+  }
+}

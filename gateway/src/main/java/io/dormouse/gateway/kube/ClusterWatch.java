@@ -1,0 +1,213 @@
+package io.dormouse.gateway.kube;
+
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.gateway.auth.KeyStore;
+import io.dormouse.gateway.auth.StoredKey;
+import io.dormouse.gateway.backend.SliceBackends;
+import io.dormouse.gateway.routing.EndpointRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's watches: InferenceEndpoints, EndpointSlices (engines' and its own Service's), and
+ * the API-key Secrets of its namespace. Informer callbacks run on Fabric8 threads; they turn
+ * objects into plain values here and hand them to the event loop through {@code onLoop}.
+ */
+public final class ClusterWatch implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String service;
+  private final KeyStore keys;
+  private final FleetUpdates fleet;
+  private final Executor onLoop;
+  private final Map<String, Integer> gatewayAddresses = new ConcurrentHashMap<>();
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+  /**
+   * @param namespace the gateway's own namespace: key Secrets and its Service live there
+   * @param service the gateway's own Service, whose ready endpoints count its replicas
+   */
+  public ClusterWatch(
+      KubernetesClient client,
+      String namespace,
+      String service,
+      KeyStore keys,
+      FleetUpdates fleet,
+      Executor onLoop) {
+    this.client = client;
+    this.namespace = namespace;
+    this.service = service;
+    this.keys = keys;
+    this.fleet = fleet;
+    this.onLoop = onLoop;
+  }
+
+  /** Starts every watch and returns once each has listed what exists. */
+  public void start() {
+    informers.add(
+        client
+            .secrets()
+            .inNamespace(namespace)
+            .withLabel(Wiring.LABEL_API_KEY, "true")
+            .inform(handler(this::keyChanged, this::keyRemoved), 0));
+    informers.add(
+        client
+            .discovery()
+            .v1()
+            .endpointSlices()
+            .inAnyNamespace()
+            .inform(handler(this::sliceChanged, this::sliceRemoved), 0));
+    informers.add(
+        client
+            .resources(InferenceEndpoint.class)
+            .inAnyNamespace()
+            .inform(handler(this::endpointChanged, this::endpointRemoved), 0));
+    LOG.info(
+        "watching InferenceEndpoints and EndpointSlices in all namespaces, API keys in {}",
+        namespace);
+  }
+
+  public boolean synced() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+    informers.clear();
+  }
+
+  private void endpointChanged(InferenceEndpoint ie) {
+    try {
+      var route = Routes.of(ie);
+      onLoop.execute(() -> fleet.endpointChanged(route));
+    } catch (RuntimeException e) {
+      LOG.warn("endpoint {}: ignored, cannot be read: {}", ref(ie), e.toString());
+    }
+  }
+
+  private void endpointRemoved(InferenceEndpoint ie) {
+    EndpointRef ref = ref(ie);
+    onLoop.execute(() -> fleet.endpointRemoved(ref));
+  }
+
+  private void sliceChanged(EndpointSlice slice) {
+    String ns = slice.getMetadata().getNamespace();
+    String name = slice.getMetadata().getName();
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    if (serviceName == null) {
+      return;
+    }
+    var ready = SliceBackends.of(slice, labels.getOrDefault(Wiring.LABEL_TIER, ""));
+    if (ns.equals(namespace) && serviceName.equals(service)) {
+      gatewayAddresses.put(name, ready.size());
+      int replicas = gatewayAddresses.values().stream().mapToInt(Integer::intValue).sum();
+      onLoop.execute(() -> fleet.gatewayReplicas(replicas));
+      return;
+    }
+    onLoop.execute(() -> fleet.sliceChanged(ns, name, serviceName, ready));
+  }
+
+  private void sliceRemoved(EndpointSlice slice) {
+    String ns = slice.getMetadata().getNamespace();
+    String name = slice.getMetadata().getName();
+    if (ns.equals(namespace) && gatewayAddresses.remove(name) != null) {
+      int replicas = gatewayAddresses.values().stream().mapToInt(Integer::intValue).sum();
+      onLoop.execute(() -> fleet.gatewayReplicas(replicas));
+      return;
+    }
+    onLoop.execute(() -> fleet.sliceRemoved(ns, name));
+  }
+
+  private void keyChanged(Secret secret) {
+    String source = source(secret);
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    Map<String, String> annotations = secret.getMetadata().getAnnotations();
+    StoredKey key =
+        StoredKey.of(
+            source,
+            annotations == null ? null : annotations.get(Wiring.ANNOTATION_KEY_ID),
+            labels == null ? null : labels.get(Wiring.LABEL_PROJECT),
+            digest(secret));
+    if (key == null) {
+      keys.remove(source);
+      LOG.warn(
+          "api-key secret {}: ignored; it needs label {}, annotation {} and data {} (64 hex chars)",
+          source,
+          Wiring.LABEL_PROJECT,
+          Wiring.ANNOTATION_KEY_ID,
+          Wiring.SECRET_KEY_SHA256);
+      return;
+    }
+    keys.put(key);
+    LOG.info(
+        "api-key secret {}: key {} of project {} accepted", source, key.keyId(), key.project());
+  }
+
+  private void keyRemoved(Secret secret) {
+    keys.remove(source(secret));
+    LOG.info("api-key secret {}: deleted, its key is revoked", source(secret));
+  }
+
+  private static String digest(Secret secret) {
+    if (secret.getData() != null && secret.getData().get(Wiring.SECRET_KEY_SHA256) != null) {
+      try {
+        return new String(
+            Base64.getDecoder().decode(secret.getData().get(Wiring.SECRET_KEY_SHA256).strip()),
+            StandardCharsets.US_ASCII);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return secret.getStringData() == null
+        ? null
+        : secret.getStringData().get(Wiring.SECRET_KEY_SHA256);
+  }
+
+  private static String source(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  private static EndpointRef ref(InferenceEndpoint ie) {
+    return new EndpointRef(ie.getMetadata().getNamespace(), ie.getMetadata().getName());
+  }
+
+  private static <T> ResourceEventHandler<T> handler(Consumer<T> changed, Consumer<T> removed) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        changed.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        changed.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        removed.accept(obj);
+      }
+    };
+  }
+}

@@ -1,0 +1,57 @@
+package io.dormouse.gateway.kube;
+
+import io.dormouse.api.duration.GoDuration;
+import io.dormouse.api.v1alpha1.AccessSpec;
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.InferenceEndpointSpec;
+import io.dormouse.api.v1alpha1.LimitsSpec;
+import io.dormouse.gateway.routing.EndpointLimits;
+import io.dormouse.gateway.routing.EndpointRef;
+import io.dormouse.gateway.routing.EndpointRoute;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** An InferenceEndpoint as the data path sees it. */
+final class Routes {
+
+  static final Duration DEFAULT_WAKE_TIMEOUT = Duration.ofMinutes(10);
+
+  private Routes() {}
+
+  static EndpointRoute of(InferenceEndpoint ie) {
+    InferenceEndpointSpec spec = ie.getSpec() == null ? new InferenceEndpointSpec() : ie.getSpec();
+    String name = ie.getMetadata().getName();
+    String served =
+        spec.getModel() != null && spec.getModel().getServedName() != null
+            ? spec.getModel().getServedName()
+            : name;
+    AccessSpec access = spec.getAccess() == null ? new AccessSpec() : spec.getAccess();
+    LimitsSpec l = spec.getLimits() == null ? new LimitsSpec() : spec.getLimits();
+    var status = ie.getStatus();
+    return new EndpointRoute(
+        new EndpointRef(ie.getMetadata().getNamespace(), name),
+        served,
+        access.isPublic(),
+        Set.copyOf(access.getProjects() == null ? List.of() : access.getProjects()),
+        List.copyOf(spec.getTiers() == null ? List.of() : spec.getTiers()),
+        new EndpointLimits(
+            l.getMaxConcurrentRequestsPerReplica(),
+            l.getRequestsPerSecond(),
+            l.getTokensPerSecond(),
+            l.getMaxWaitingRequests()),
+        wakeTimeout(spec),
+        status == null ? null : status.getPhase(),
+        status == null ? null : status.getMessage());
+  }
+
+  private static Duration wakeTimeout(InferenceEndpointSpec spec) {
+    try {
+      return spec.getScaling() == null
+          ? DEFAULT_WAKE_TIMEOUT
+          : GoDuration.parse(spec.getScaling().getWakeTimeout());
+    } catch (IllegalArgumentException e) {
+      return DEFAULT_WAKE_TIMEOUT;
+    }
+  }
+}

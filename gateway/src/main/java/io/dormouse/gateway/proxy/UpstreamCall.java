@@ -1,0 +1,259 @@
+package io.dormouse.gateway.proxy;
+
+import io.dormouse.gateway.backend.Backend;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Forwards one request to one backend and streams the answer back chunk by chunk: nothing is held
+ * whole. Usage is tapped on the way through. A client that goes away aborts the upstream request;
+ * an engine that fails answers the client with an OpenAI-shaped error or, mid-stream, a terminating
+ * SSE error event. Runs on the gateway's event loop.
+ */
+public final class UpstreamCall {
+
+  /** Headers that describe one hop, or that the engine must not see. */
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "upgrade",
+          "host",
+          "content-length",
+          "authorization",
+          "expect");
+
+  /** How the call ended. */
+  public record Result(int status, Outcome outcome, Usage usage, long upstreamMillis) {}
+
+  private final HttpClient client;
+  private final Backend backend;
+  private final HttpServerResponse out;
+  private final boolean stream;
+  private final boolean clientWantsUsage;
+  private final long promptEstimate;
+  private final long idleTimeoutMillis;
+  private final Consumer<Result> onDone;
+  private long startNanos;
+  private HttpClientRequest upstream;
+  private SseUsageTap sse;
+  private JsonUsageTap json;
+  private int status;
+  private boolean done;
+
+  public UpstreamCall(
+      HttpClient client,
+      Backend backend,
+      HttpServerResponse out,
+      boolean stream,
+      boolean clientWantsUsage,
+      long promptEstimate,
+      long idleTimeoutMillis,
+      Consumer<Result> onDone) {
+    this.client = client;
+    this.backend = backend;
+    this.out = out;
+    this.stream = stream;
+    this.clientWantsUsage = clientWantsUsage;
+    this.promptEstimate = promptEstimate;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.onDone = onDone;
+  }
+
+  /**
+   * Sends the request. {@code extraHeaders} go on the response to the client (rate limit headers)
+   * unless its head was already written (heartbeats while waiting).
+   */
+  public void start(
+      HttpMethod method,
+      String uri,
+      MultiMap inHeaders,
+      Buffer body,
+      Map<String, String> extraHeaders) {
+    startNanos = System.nanoTime();
+    out.closeHandler(v -> clientGone());
+    RequestOptions options =
+        new RequestOptions()
+            .setHost(backend.host())
+            .setPort(backend.port())
+            .setMethod(method)
+            .setURI(uri)
+            .setConnectTimeout(5000)
+            .setIdleTimeout(idleTimeoutMillis);
+    inHeaders.forEach(
+        (name, value) -> {
+          if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+            options.addHeader(name, value);
+          }
+        });
+    client
+        .request(options)
+        .onFailure(this::failedBeforeResponse)
+        .onSuccess(
+            request -> {
+              upstream = request;
+              if (done) {
+                request.reset();
+                return;
+              }
+              request
+                  .send(body)
+                  .onSuccess(response -> respond(response, extraHeaders))
+                  .onFailure(this::failedBeforeResponse);
+            });
+  }
+
+  private void respond(HttpClientResponse response, Map<String, String> extraHeaders) {
+    if (done) {
+      return;
+    }
+    status = response.statusCode();
+    boolean eventStream =
+        String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE))
+            .startsWith("text/event-stream");
+    if (!out.headWritten()) {
+      out.setStatusCode(status);
+      response
+          .headers()
+          .forEach(
+              (name, value) -> {
+                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                  out.headers().add(name, value);
+                }
+              });
+      extraHeaders.forEach(out::putHeader);
+      out.setChunked(true);
+    } else {
+      status = 200; // heartbeats already promised an event stream
+      if (!eventStream || response.statusCode() != 200) {
+        response.pause();
+        failMidStream("the model answered with HTTP " + response.statusCode());
+        return;
+      }
+    }
+    if (stream && eventStream) {
+      sse = new SseUsageTap(!clientWantsUsage);
+    } else {
+      json = new JsonUsageTap();
+    }
+    response.handler(
+        chunk -> {
+          if (done) {
+            return;
+          }
+          if (sse != null) {
+            byte[] events = sse.feed(chunk.getBytes());
+            if (events.length > 0) {
+              out.write(Buffer.buffer(events));
+            }
+          } else {
+            json.feed(chunk.getBytes());
+            out.write(chunk);
+          }
+          if (out.writeQueueFull()) {
+            response.pause();
+            out.drainHandler(v -> response.resume());
+          }
+        });
+    response.exceptionHandler(
+        e -> failMidStream("the model's response broke off: " + e.getMessage()));
+    response.endHandler(
+        v -> {
+          if (done) {
+            return;
+          }
+          if (sse != null) {
+            byte[] rest = sse.finish();
+            if (rest.length > 0) {
+              out.write(Buffer.buffer(rest));
+            }
+          }
+          out.end();
+          finish(Outcome.completed);
+        });
+  }
+
+  private void failedBeforeResponse(Throwable cause) {
+    if (done) {
+      return;
+    }
+    if (out.headWritten()) {
+      failMidStream("the model could not be reached: " + cause.getMessage());
+      return;
+    }
+    status = 502;
+    if (!out.closed()) {
+      out.setStatusCode(502)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(errorBody("The model's engine could not be reached; try again.").encode());
+    }
+    finish(Outcome.upstream_failed);
+  }
+
+  private void failMidStream(String message) {
+    if (done) {
+      return;
+    }
+    if (upstream != null) {
+      upstream.reset();
+    }
+    if (!out.closed()) {
+      if (stream || sse != null) {
+        out.end("data: " + errorBody(message).encode() + "\n\n");
+      } else {
+        out.reset(); // a half-sent JSON body cannot be repaired: the client sees a broken response
+      }
+    }
+    finish(Outcome.upstream_failed);
+  }
+
+  private void clientGone() {
+    if (done) {
+      return;
+    }
+    if (upstream != null) {
+      upstream.reset();
+    }
+    finish(Outcome.disconnected);
+  }
+
+  private static JsonObject errorBody(String message) {
+    return new JsonObject()
+        .put(
+            "error",
+            new JsonObject()
+                .put("message", message)
+                .put("type", "server_error")
+                .putNull("param")
+                .put("code", "upstream_error"));
+  }
+
+  private void finish(Outcome outcome) {
+    done = true;
+    Usage usage;
+    if (sse != null) {
+      usage = sse.usage(promptEstimate);
+    } else if (json != null && json.usage() != null) {
+      usage = json.usage();
+    } else {
+      usage = new Usage(status >= 200 && status < 300 ? promptEstimate : 0, 0, false);
+    }
+    onDone.accept(new Result(status, outcome, usage, (System.nanoTime() - startNanos) / 1_000_000));
+  }
+}

@@ -1,0 +1,171 @@
+package io.dormouse.gateway.wake;
+
+import io.dormouse.gateway.backend.Backend;
+import io.dormouse.gateway.backend.BackendPicker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One endpoint's traffic: which backend a request goes to, who waits, and when waiters are
+ * released. A waiter is released only onto a backend slot under the per-replica cap, so a wake
+ * never floods the first ready replica. Single-threaded: the gateway drives it from its event loop;
+ * it does no I/O, the caller acts on what it returns.
+ *
+ * @param <W> the caller's handle on a waiting request
+ */
+public final class EndpointDispatcher<W> {
+
+  /** What became of a submitted request. */
+  public sealed interface Submitted permits Dispatch, Queued, Refused {}
+
+  /** Send it to this backend now. */
+  public record Dispatch(Backend backend) implements Submitted {}
+
+  /**
+   * It waits.
+   *
+   * @param signalWake true for the one request of a wake that must write the activity Lease
+   */
+  public record Queued(boolean signalWake) implements Submitted {}
+
+  /** It cannot wait: the endpoint failed, or the queue is full. */
+  public record Refused(Refusal reason, String message) implements Submitted {}
+
+  public enum Refusal {
+    ENDPOINT_FAILED,
+    QUEUE_FULL
+  }
+
+  /** A waiter released onto a backend. */
+  public record Assignment<W>(W waiter, Backend backend) {}
+
+  private final LinkedHashSet<W> queue = new LinkedHashSet<>();
+  private final Map<String, Integer> outstanding = new HashMap<>();
+  private final ActivityPolicy activity;
+  private List<Backend> serving = List.of();
+  private int cap = 1;
+  private int maxWaiting = 1;
+  private boolean failed;
+  private String failure = "";
+  private int rotation;
+
+  public EndpointDispatcher(Duration renewEvery) {
+    this.activity = new ActivityPolicy(renewEvery);
+  }
+
+  /**
+   * New limits or phase. When the endpoint failed and has nothing ready, every waiter is returned
+   * to be failed at once.
+   */
+  public List<W> configure(
+      int capPerReplica, int maxWaitingRequests, boolean isFailed, String message) {
+    this.cap = Math.max(1, capPerReplica);
+    this.maxWaiting = Math.max(1, maxWaitingRequests);
+    this.failed = isFailed;
+    this.failure = message == null ? "" : message;
+    if (failed && serving.isEmpty()) {
+      List<W> out = new ArrayList<>(queue);
+      queue.clear();
+      activity.wakeOver();
+      return out;
+    }
+    return List.of();
+  }
+
+  public Submitted submit(W waiter, Instant now) {
+    activity.activity(now);
+    if (queue.isEmpty()) {
+      var backend = BackendPicker.pick(serving, outstanding, cap, rotation++);
+      if (backend.isPresent()) {
+        take(backend.get());
+        return new Dispatch(backend.get());
+      }
+    }
+    if (failed && serving.isEmpty()) {
+      return new Refused(Refusal.ENDPOINT_FAILED, failure);
+    }
+    if (queue.size() >= maxWaiting) {
+      return new Refused(Refusal.QUEUE_FULL, "too many requests are waiting for this model");
+    }
+    queue.add(waiter);
+    return new Queued(serving.isEmpty() && activity.wakeNeeded(now));
+  }
+
+  /** The waiter gave up (client gone, or its deadline passed): true when it was still waiting. */
+  public boolean withdraw(W waiter) {
+    boolean was = queue.remove(waiter);
+    if (was && queue.isEmpty() && serving.isEmpty()) {
+      activity.wakeOver();
+    }
+    return was;
+  }
+
+  /** A request on this backend finished; releases waiters into the freed slot. */
+  public List<Assignment<W>> done(Backend backend) {
+    outstanding.computeIfPresent(backend.id(), (id, n) -> n <= 1 ? null : n - 1);
+    return release();
+  }
+
+  /** The ready backends of the serving tier changed; releases waiters onto free slots. */
+  public List<Assignment<W>> backendsChanged(List<Backend> nowServing) {
+    this.serving = List.copyOf(nowServing);
+    if (!serving.isEmpty()) {
+      activity.wakeOver();
+    }
+    return release();
+  }
+
+  /** True when the activity Lease should be renewed now. */
+  public boolean renewDue(Instant now) {
+    return activity.renewDue(now, !outstanding.isEmpty());
+  }
+
+  public int waiting() {
+    return queue.size();
+  }
+
+  public int inFlight() {
+    int n = 0;
+    for (int v : outstanding.values()) {
+      n += v;
+    }
+    return n;
+  }
+
+  public boolean hasReadyBackend() {
+    return !serving.isEmpty();
+  }
+
+  /** Everyone waiting, removed (shutdown). */
+  public List<W> drainAll() {
+    List<W> out = new ArrayList<>(queue);
+    queue.clear();
+    return out;
+  }
+
+  private List<Assignment<W>> release() {
+    List<Assignment<W>> out = new ArrayList<>();
+    Iterator<W> it = queue.iterator();
+    while (it.hasNext()) {
+      var backend = BackendPicker.pick(serving, outstanding, cap, rotation++);
+      if (backend.isEmpty()) {
+        break;
+      }
+      W w = it.next();
+      it.remove();
+      take(backend.get());
+      out.add(new Assignment<>(w, backend.get()));
+    }
+    return out;
+  }
+
+  private void take(Backend backend) {
+    outstanding.merge(backend.id(), 1, Integer::sum);
+  }
+}

@@ -1,0 +1,217 @@
+package io.dormouse.gateway.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.gateway.GatewayApp;
+import io.dormouse.gateway.GatewaySettings;
+import io.dormouse.gateway.auth.ApiKey;
+import io.dormouse.gateway.auth.ApiKeys;
+import io.dormouse.gateway.auth.KeySecrets;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A gateway against the Fabric8 mock API server (CRUD mode) and a fake engine: what the acceptance
+ * tests drive.
+ */
+public final class GatewayWorld implements AutoCloseable {
+
+  public static final String GATEWAY_NS = "dormouse-system";
+  public static final String NS = "team-a";
+  public static final String TIER = "gpu-a";
+
+  public final LeaseWriteCounter dispatcher = new LeaseWriteCounter();
+  public final KubernetesMockServer api;
+  public final KubernetesClient client;
+  public final FakeEngine engine;
+  public final GatewayApp gateway;
+  public final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private GatewayWorld(Consumer<GatewaySettings.Builder> tweak) throws Exception {
+    api =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    api.init();
+    api.expectCustomResource(
+        CustomResourceDefinitionContext.fromCustomResourceType(InferenceEndpoint.class));
+    client = api.createClient();
+    engine = new FakeEngine();
+    GatewaySettings.Builder settings =
+        GatewaySettings.builder()
+            .namespace(GATEWAY_NS)
+            .host("127.0.0.1")
+            .port(0)
+            .managementPort(0)
+            .podName("gateway-test")
+            .client(client)
+            .shutdownGrace(Duration.ofSeconds(5));
+    tweak.accept(settings);
+    gateway = GatewayApp.start(settings.build());
+  }
+
+  public static GatewayWorld start() throws Exception {
+    return new GatewayWorld(b -> {});
+  }
+
+  public static GatewayWorld start(Consumer<GatewaySettings.Builder> tweak) throws Exception {
+    return new GatewayWorld(tweak);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + gateway.port();
+  }
+
+  /** Mints a key for a project, stores its Secret, and waits until the gateway accepts it. */
+  public String key(String project) {
+    ApiKey key = ApiKeys.mint();
+    client.resource(KeySecrets.secretFor(key, project, GATEWAY_NS)).create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("/v1/models", key.secret()).statusCode() == 200);
+    return key.secret();
+  }
+
+  /** Creates (or replaces) an endpoint serving {@code name}, public unless projects are given. */
+  public InferenceEndpoint endpoint(
+      String name, Phase phase, Consumer<InferenceEndpoint> edit, String... projects) {
+    InferenceEndpoint ie = new InferenceEndpoint();
+    ie.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    ie.getSpec().getModel().setName("org/" + name);
+    ie.getSpec().setTiers(List.of(TIER));
+    if (projects.length == 0) {
+      ie.getSpec().getAccess().setPublic(true);
+    } else {
+      ie.getSpec().getAccess().setProjects(List.of(projects));
+    }
+    InferenceEndpointStatus status = new InferenceEndpointStatus();
+    status.setPhase(phase);
+    ie.setStatus(status);
+    edit.accept(ie);
+    return client.resource(ie).createOr(r -> r.update());
+  }
+
+  /** Sets an endpoint's phase and message as the operator would. */
+  public void phase(String name, Phase phase, String message) {
+    InferenceEndpoint ie =
+        client.resources(InferenceEndpoint.class).inNamespace(NS).withName(name).get();
+    ie.getStatus().setPhase(phase);
+    ie.getStatus().setMessage(message);
+    client.resource(ie).update();
+  }
+
+  /** Waits until the gateway lists the model with this phase for the key. */
+  public void awaitModel(String key, String model, Phase phase) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              String body = get("/v1/models", key).body();
+              return body.contains("\"id\":\"" + model + "\"")
+                  && body.contains("\"phase\":\"" + phase + "\"");
+            });
+  }
+
+  /** Publishes the engine's address as a ready endpoint of (endpoint, tier)'s Service. */
+  public void ready(String endpoint) {
+    client.resource(slice(endpoint, true)).createOr(r -> r.update());
+  }
+
+  public void notReady(String endpoint) {
+    client.resource(slice(endpoint, false)).createOr(r -> r.update());
+  }
+
+  public EndpointSlice slice(String endpoint, boolean ready) {
+    String service = Wiring.engineName(endpoint, TIER);
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withName(service + "-x1")
+        .withNamespace(NS)
+        .addToLabels("kubernetes.io/service-name", service)
+        .addToLabels(Wiring.LABEL_ENDPOINT, endpoint)
+        .addToLabels(Wiring.LABEL_TIER, TIER)
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewPort()
+        .withName("http")
+        .withPort(engine.port())
+        .withProtocol("TCP")
+        .endPort()
+        .addNewEndpoint()
+        .withAddresses("127.0.0.1")
+        .withNewConditions()
+        .withReady(ready)
+        .withServing(ready)
+        .withTerminating(false)
+        .endConditions()
+        .endEndpoint()
+        .build();
+  }
+
+  public Lease lease(String endpoint) {
+    return client
+        .resources(Lease.class)
+        .inNamespace(NS)
+        .withName(Wiring.activityLeaseName(endpoint))
+        .get();
+  }
+
+  public HttpResponse<String> get(String path, String key) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET();
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> post(String path, String key, String json) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public static String chat(String model, boolean stream) {
+    return "{\"model\":\""
+        + model
+        + "\",\"stream\":"
+        + stream
+        + ",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.close();
+    } finally {
+      engine.close();
+      client.close();
+      api.destroy();
+    }
+  }
+}
