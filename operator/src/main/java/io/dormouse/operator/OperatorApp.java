@@ -1,0 +1,129 @@
+package io.dormouse.operator;
+
+import io.dormouse.operator.metrics.OperatorMetrics;
+import io.dormouse.operator.reconcile.EndpointReconciler;
+import io.dormouse.operator.reconcile.GpuTierReconciler;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running operator: the SDK with both reconcilers, and the management port. */
+public final class OperatorApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+
+  private final Operator operator;
+  private final ManagementServer management;
+  private final KubernetesClient ownedClient;
+
+  private OperatorApp(
+      Operator operator, ManagementServer management, KubernetesClient ownedClient) {
+    this.operator = operator;
+    this.management = management;
+    this.ownedClient = ownedClient;
+  }
+
+  public static OperatorApp start(OperatorSettings s) {
+    KubernetesClient ownedClient = s.client() == null ? newClient(s.kubeconfig()) : null;
+    KubernetesClient client = s.client() != null ? s.client() : ownedClient;
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OperatorMetrics metrics = new OperatorMetrics(registry, s.clock());
+    // SSA off for the primary and for dependents: the Fabric8 mock server has none, and what runs
+    // in a cluster must be what the tests ran.
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withCloseClientOnStop(false)
+                  .withStopOnInformerErrorDuringStartup(true);
+              if (s.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        OperatorSettings.LEADER_LEASE, s.operatorNamespace(), s.identity()));
+              }
+            });
+    EndpointReconciler endpoints =
+        new EndpointReconciler(
+            new EndpointReconciler.Config(
+                s.operatorNamespace(),
+                s.gatewayNamespace(),
+                s.presetsConfigMap(),
+                s.maxReconcileInterval(),
+                s.drainDelay(),
+                s.identity()),
+            s.clock(),
+            metrics);
+    operator.register(
+        endpoints,
+        c -> {
+          c.withName("inferenceendpoint").withReconciliationMaxInterval(s.maxReconcileInterval());
+          if (!s.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(s.watchNamespaces());
+          }
+        });
+    operator.register(
+        new GpuTierReconciler(metrics, s.watchNamespaces(), s.maxReconcileInterval()),
+        c -> c.withName("gputier").withReconciliationMaxInterval(s.maxReconcileInterval()));
+    ManagementServer management;
+    try {
+      management =
+          ManagementServer.start(
+              s.managementPort(),
+              registry,
+              () -> operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    } catch (IOException e) {
+      throw new UncheckedIOException("management port " + s.managementPort(), e);
+    }
+    operator.start();
+    LOG.info(
+        "operator {} started: watching {}, management port {}, leader election {}",
+        s.identity(),
+        s.watchNamespaces().isEmpty() ? "all namespaces" : s.watchNamespaces(),
+        management.port(),
+        s.leaderElection() ? "on" : "off");
+    return new OperatorApp(operator, management, ownedClient);
+  }
+
+  private static KubernetesClient newClient(String kubeconfig) {
+    if (kubeconfig == null) {
+      return new KubernetesClientBuilder().build();
+    }
+    try {
+      return new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("kubeconfig " + kubeconfig, e);
+    }
+  }
+
+  public int managementPort() {
+    return management.port();
+  }
+
+  @Override
+  public void close() {
+    try {
+      operator.stop();
+    } finally {
+      management.close();
+      if (ownedClient != null) {
+        ownedClient.close();
+      }
+    }
+  }
+}

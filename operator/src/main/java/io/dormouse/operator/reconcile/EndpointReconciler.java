@@ -1,0 +1,332 @@
+package io.dormouse.operator.reconcile;
+
+import io.dormouse.api.v1alpha1.GpuTier;
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.operator.lifecycle.Intent;
+import io.dormouse.operator.lifecycle.Lifecycle;
+import io.dormouse.operator.lifecycle.Observation;
+import io.dormouse.operator.lifecycle.Plan;
+import io.dormouse.operator.lifecycle.TierObservation;
+import io.dormouse.operator.metrics.OperatorMetrics;
+import io.dormouse.operator.presets.EffectiveSpec;
+import io.dormouse.operator.presets.PresetCatalog;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SDK glue of an InferenceEndpoint: observe its Deployments, pods, Lease, the GpuTiers and the
+ * preset catalog; let the {@link Lifecycle} decide; apply the plan; record status and journal.
+ */
+public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointReconciler.class);
+  private static final String ENGINE_SELECTOR = Wiring.LABEL_ROLE + "=" + Wiring.ROLE_ENGINE;
+
+  /** What the reconciler needs to know of its surroundings. */
+  public record Config(
+      String operatorNamespace,
+      String gatewayNamespace,
+      String presetsConfigMap,
+      Duration maxReconcileInterval,
+      Duration drainDelay,
+      String identity) {}
+
+  private final Config config;
+  private final Clock clock;
+  private final Lifecycle lifecycle;
+  private final GpuLedger ledger = new GpuLedger();
+  private final OperatorMetrics metrics;
+  private ResourceApplier applier;
+  private Journal journal;
+
+  private InformerEventSource<Deployment, InferenceEndpoint> deployments;
+  private InformerEventSource<Pod, InferenceEndpoint> pods;
+  private InformerEventSource<Service, InferenceEndpoint> services;
+  private InformerEventSource<NetworkPolicy, InferenceEndpoint> networkPolicies;
+  private InformerEventSource<Lease, InferenceEndpoint> leases;
+  private InformerEventSource<GpuTier, InferenceEndpoint> gpuTiers;
+  private InformerEventSource<ConfigMap, InferenceEndpoint> presets;
+
+  public EndpointReconciler(Config config, Clock clock, OperatorMetrics metrics) {
+    this.config = config;
+    this.clock = clock;
+    this.lifecycle = new Lifecycle(clock);
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<EventSource<?, InferenceEndpoint>> prepareEventSources(
+      EventSourceContext<InferenceEndpoint> context) {
+    KubernetesClient client = context.getClient();
+    applier = new ResourceApplier(client, config.gatewayNamespace());
+    journal = new Journal(client, metrics, clock, config.identity());
+    SecondaryToPrimaryMapper<HasMetadata> byEndpointLabel =
+        r -> {
+          String endpoint =
+              r.getMetadata().getLabels() == null
+                  ? null
+                  : r.getMetadata().getLabels().get(Wiring.LABEL_ENDPOINT);
+          return endpoint == null
+              ? Set.of()
+              : Set.of(new ResourceID(endpoint, r.getMetadata().getNamespace()));
+        };
+    deployments =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Deployment.class, InferenceEndpoint.class)
+                .withName("deployments")
+                .withLabelSelector(ENGINE_SELECTOR)
+                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
+                .build(),
+            context);
+    pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, InferenceEndpoint.class)
+                .withName("pods")
+                .withLabelSelector(ENGINE_SELECTOR)
+                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
+                .build(),
+            context);
+    services =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Service.class, InferenceEndpoint.class)
+                .withName("services")
+                .withLabelSelector(ENGINE_SELECTOR)
+                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
+                .build(),
+            context);
+    networkPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(NetworkPolicy.class, InferenceEndpoint.class)
+                .withName("networkpolicies")
+                .withLabelSelector(Wiring.MANAGED_BY + "=" + Wiring.MANAGED_BY_VALUE)
+                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
+                .build(),
+            context);
+    // Gateways may create the Lease without labels, so match it by name.
+    leases =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Lease.class, InferenceEndpoint.class)
+                .withName("leases")
+                .withSecondaryToPrimaryMapper(
+                    (Lease lease) ->
+                        context
+                            .getPrimaryCache()
+                            .list(lease.getMetadata().getNamespace())
+                            .filter(
+                                e ->
+                                    Wiring.activityLeaseName(e.getMetadata().getName())
+                                        .equals(lease.getMetadata().getName()))
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    gpuTiers =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(GpuTier.class, InferenceEndpoint.class)
+                .withName("gputiers")
+                .withWatchAllNamespaces()
+                .withSecondaryToPrimaryMapper(
+                    (GpuTier tier) ->
+                        context
+                            .getPrimaryCache()
+                            .list(
+                                e ->
+                                    e.getSpec().getTiers() != null
+                                        && e.getSpec()
+                                            .getTiers()
+                                            .contains(tier.getMetadata().getName()))
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    presets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, InferenceEndpoint.class)
+                .withName("presets")
+                .withNamespaces(config.operatorNamespace())
+                .withGenericFilter(
+                    cm -> config.presetsConfigMap().equals(cm.getMetadata().getName()))
+                .withSecondaryToPrimaryMapper(
+                    (ConfigMap cm) ->
+                        context
+                            .getPrimaryCache()
+                            .list(
+                                e ->
+                                    e.getSpec().getModel() != null
+                                        && e.getSpec().getModel().getPreset() != null)
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(deployments, pods, services, networkPolicies, leases, gpuTiers, presets);
+  }
+
+  @Override
+  public UpdateControl<InferenceEndpoint> reconcile(
+      InferenceEndpoint endpoint, Context<InferenceEndpoint> context) {
+    String namespace = endpoint.getMetadata().getNamespace();
+    String name = endpoint.getMetadata().getName();
+    Instant now = clock.instant();
+
+    EffectiveSpec.Resolution resolved = EffectiveSpec.resolve(endpoint, catalog());
+    Intent intent = Intents.of(endpoint, resolved, config.drainDelay());
+    Map<String, GpuTier> tiers =
+        gpuTiers
+            .list()
+            .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t, (a, b) -> a));
+    Map<String, Deployment> ownDeployments = ownedByName(deployments, namespace, name);
+    Map<String, Service> ownServices = ownedByName(services, namespace, name);
+    Map<String, List<Pod>> podsByTier =
+        pods.list(namespace, p -> name.equals(label(p, Wiring.LABEL_ENDPOINT)))
+            .collect(
+                Collectors.groupingBy(
+                    p -> Objects.requireNonNullElse(label(p, Wiring.LABEL_TIER), "")));
+    Map<String, TierObservation> observed = new LinkedHashMap<>();
+    for (String tier : intent.tiers()) {
+      observed.put(
+          tier,
+          TierObserver.summarise(
+              tier,
+              ownDeployments.get(Wiring.engineName(name, tier)),
+              podsByTier.getOrDefault(tier, List.of()),
+              now));
+    }
+    Lease lease =
+        leases.get(new ResourceID(Wiring.activityLeaseName(name), namespace)).orElse(null);
+    Instant renewed =
+        lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null
+            ? null
+            : lease.getSpec().getRenewTime().toInstant();
+
+    Set<String> live =
+        context
+            .getPrimaryCache()
+            .list()
+            .map(e -> GpuLedger.key(e.getMetadata().getNamespace(), e.getMetadata().getName()))
+            .collect(Collectors.toSet());
+    InferenceEndpointStatus before = endpoint.getStatus();
+    Plan plan =
+        ledger.decide(
+            GpuLedger.key(namespace, name),
+            intent.gpusPerReplica(),
+            tiers,
+            deployments.list(),
+            live,
+            capacity ->
+                lifecycle.decide(
+                    new Observation(
+                        intent,
+                        before,
+                        observed,
+                        renewed,
+                        capacity.entrySet().stream()
+                            .filter(e -> intent.tiers().contains(e.getKey()))
+                            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
+
+    applier.apply(
+        endpoint,
+        resolved.spec(),
+        tiers,
+        plan,
+        new ResourceApplier.Current(
+            ownDeployments,
+            ownServices,
+            networkPolicies
+                .get(new ResourceID(Wiring.engineNetworkPolicyName(name), namespace))
+                .orElse(null),
+            lease));
+
+    if (!sameStatus(context, before, plan.status())) {
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+          endpoint,
+          context,
+          e -> {
+            e.setStatus(plan.status());
+            return e;
+          });
+    }
+    journal.record(endpoint, before, plan);
+
+    Duration next =
+        plan.recheckAfter()
+            .filter(d -> d.compareTo(config.maxReconcileInterval()) < 0)
+            .orElse(config.maxReconcileInterval());
+    LOG.debug(
+        "endpoint {}/{}: {}; next check in {}", namespace, name, plan.status().getPhase(), next);
+    return UpdateControl.<InferenceEndpoint>noUpdate().rescheduleAfter(next.plusMillis(10));
+  }
+
+  private PresetCatalog catalog() {
+    return presets
+        .get(new ResourceID(config.presetsConfigMap(), config.operatorNamespace()))
+        .map(
+            cm -> {
+              try {
+                return PresetCatalog.parse(
+                    cm.getData() == null ? null : cm.getData().get(PresetCatalog.DATA_KEY));
+              } catch (IllegalArgumentException e) {
+                LOG.warn(
+                    "ConfigMap {}/{}: {}",
+                    config.operatorNamespace(),
+                    config.presetsConfigMap(),
+                    e.getMessage());
+                return PresetCatalog.empty();
+              }
+            })
+        .orElse(PresetCatalog.empty());
+  }
+
+  private static <R extends HasMetadata> Map<String, R> ownedByName(
+      InformerEventSource<R, InferenceEndpoint> source, String namespace, String endpoint) {
+    Map<String, R> byName = new HashMap<>();
+    source
+        .list(namespace, r -> endpoint.equals(label(r, Wiring.LABEL_ENDPOINT)))
+        .forEach(r -> byName.put(r.getMetadata().getName(), r));
+    return byName;
+  }
+
+  private static String label(HasMetadata r, String key) {
+    return r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(key);
+  }
+
+  private static boolean sameStatus(
+      Context<InferenceEndpoint> context,
+      InferenceEndpointStatus before,
+      InferenceEndpointStatus after) {
+    if (before == null) {
+      return false;
+    }
+    var serialization = context.getClient().getKubernetesSerialization();
+    return serialization.asJson(before).equals(serialization.asJson(after));
+  }
+}

@@ -1,0 +1,122 @@
+package io.dormouse.operator.reconcile;
+
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.operator.lifecycle.Fallback;
+import io.dormouse.operator.lifecycle.JournalEvent;
+import io.dormouse.operator.lifecycle.Plan;
+import io.dormouse.operator.metrics.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations journal: each decision's transitions become a log line naming the endpoint, a
+ * Kubernetes Event on it, and metrics.
+ */
+final class Journal {
+
+  static final String COMPONENT = "dormouse-operator";
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+  private final KubernetesClient client;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final String identity;
+
+  Journal(KubernetesClient client, OperatorMetrics metrics, Clock clock, String identity) {
+    this.client = client;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.identity = identity;
+  }
+
+  void record(InferenceEndpoint endpoint, InferenceEndpointStatus before, Plan plan) {
+    String namespace = endpoint.getMetadata().getNamespace();
+    String name = endpoint.getMetadata().getName();
+    InferenceEndpointStatus after = plan.status();
+    if (before == null || before.getPhase() != after.getPhase()) {
+      LOG.info(
+          "endpoint {}/{}: phase {} -> {} ({}: {})",
+          namespace,
+          name,
+          before == null ? null : before.getPhase(),
+          after.getPhase(),
+          after.getReason(),
+          after.getMessage());
+    }
+    for (JournalEvent event : plan.events()) {
+      if (event.warning()) {
+        LOG.warn("endpoint {}/{}: {}: {}", namespace, name, event.reason(), event.message());
+      } else {
+        LOG.info("endpoint {}/{}: {}: {}", namespace, name, event.reason(), event.message());
+      }
+      post(endpoint, event);
+      if ("WakeFailed".equals(event.reason())) {
+        metrics.wakeFailed(namespace, name);
+      }
+    }
+    for (Fallback f : plan.fallbacks()) {
+      metrics.fallback(namespace, name, f.fromTier(), f.toTier(), f.reason());
+    }
+    plan.wakeCompleted()
+        .ifPresent(w -> metrics.wakeCompleted(namespace, name, w.tier(), w.duration()));
+    metrics.observe(
+        namespace,
+        name,
+        after.getPhase(),
+        after.getReadyReplicas() == null ? 0 : after.getReadyReplicas(),
+        endpoint.getSpec().isMaintenance());
+  }
+
+  private void post(InferenceEndpoint endpoint, JournalEvent entry) {
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(
+                endpoint.getMetadata().getName()
+                    + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
+            .withNamespace(endpoint.getMetadata().getNamespace())
+            .endMetadata()
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(endpoint.getApiVersion())
+                    .withKind(endpoint.getKind())
+                    .withName(endpoint.getMetadata().getName())
+                    .withNamespace(endpoint.getMetadata().getNamespace())
+                    .withUid(endpoint.getMetadata().getUid())
+                    .build())
+            .withType(entry.warning() ? "Warning" : "Normal")
+            .withReason(entry.reason())
+            .withMessage(entry.message())
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent("dormouse.io/operator")
+            .withReportingInstance(identity)
+            .build();
+    try {
+      client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+    } catch (KubernetesClientException e) {
+      // The journal must not stop the control loop; the log line above already says it.
+      LOG.warn(
+          "endpoint {}/{}: could not post Event {}: {}",
+          endpoint.getMetadata().getNamespace(),
+          endpoint.getMetadata().getName(),
+          entry.reason(),
+          e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.dormouse.operator.it;
+
+import io.dormouse.api.v1alpha1.AccessSpec;
+import io.dormouse.api.v1alpha1.CapacityType;
+import io.dormouse.api.v1alpha1.GpuTier;
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.Wiring;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The test's side of the mock API server: it installs the CRDs, makes tiers and endpoints, and
+ * stands in for the kubelet and the Deployment controller where the operator needs them.
+ */
+final class Cluster {
+
+  static final String NS = "team";
+
+  final KubernetesClient client;
+  final MutableClock clock;
+
+  Cluster(KubernetesClient client, MutableClock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  void installCrds() throws Exception {
+    for (String crd :
+        List.of("inferenceendpoints.dormouse.io-v1.yml", "gputiers.dormouse.io-v1.yml")) {
+      try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + crd)) {
+        client.apiextensions().v1().customResourceDefinitions().load(in).create();
+      }
+    }
+  }
+
+  GpuTier tier(String name, Integer maxGpus) {
+    GpuTier tier = new GpuTier();
+    tier.setMetadata(new ObjectMeta());
+    tier.getMetadata().setName(name);
+    tier.getSpec().setCapacityType(CapacityType.ON_DEMAND);
+    tier.getSpec().setMaxGpus(maxGpus);
+    tier.getSpec().setNodeSelector(Map.of("pool", name));
+    return client.resource(tier).create();
+  }
+
+  InferenceEndpoint endpoint(String name, String... tiers) {
+    InferenceEndpoint ep = new InferenceEndpoint();
+    ep.setMetadata(new ObjectMeta());
+    ep.getMetadata().setName(name);
+    ep.getMetadata().setNamespace(NS);
+    ep.getSpec().getModel().setName("meta-llama/Meta-Llama-3-8B-Instruct");
+    ep.getSpec().setTiers(List.of(tiers));
+    AccessSpec access = new AccessSpec();
+    access.setPublic(true);
+    ep.getSpec().setAccess(access);
+    return client.resource(ep).create();
+  }
+
+  InferenceEndpoint get(String name) {
+    return client.resources(InferenceEndpoint.class).inNamespace(NS).withName(name).get();
+  }
+
+  Deployment deployment(String endpoint, String tier) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(Wiring.engineName(endpoint, tier))
+        .get();
+  }
+
+  int replicas(String endpoint, String tier) {
+    Deployment d = deployment(endpoint, tier);
+    return d == null ? -1 : d.getSpec().getReplicas();
+  }
+
+  /** What a gateway does on a request: renew the activity Lease at the current time. */
+  void request(String endpoint) {
+    client
+        .leases()
+        .inNamespace(NS)
+        .withName(Wiring.activityLeaseName(endpoint))
+        .edit(
+            l -> {
+              l.getSpec().setRenewTime(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+              return l;
+            });
+  }
+
+  /** The scheduler's verdict on a new pod of the tier: no node fits. */
+  void unschedulablePod(String endpoint, String tier) {
+    Instant now = clock.instant();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(Wiring.engineName(endpoint, tier) + "-0")
+            .withNamespace(NS)
+            .addToLabels(Wiring.LABEL_ENDPOINT, endpoint)
+            .addToLabels(Wiring.LABEL_TIER, tier)
+            .addToLabels(Wiring.LABEL_ROLE, Wiring.ROLE_ENGINE)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("engine")
+            .withImage("vllm")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withLastTransitionTime(now.toString())
+            .endCondition()
+            .endStatus()
+            .build();
+    client.resource(pod).create();
+  }
+
+  void deletePods() {
+    client.pods().inNamespace(NS).delete();
+  }
+
+  /** The Deployment controller's report that {@code ready} replicas are ready. */
+  void ready(String endpoint, String tier, int ready) {
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(Wiring.engineName(endpoint, tier))
+        .editStatus(
+            d -> {
+              d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatus());
+              d.getStatus().setReadyReplicas(ready);
+              d.getStatus().setReplicas(ready);
+              return d;
+            });
+  }
+
+  List<String> eventReasons(String endpoint) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> endpoint.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+}

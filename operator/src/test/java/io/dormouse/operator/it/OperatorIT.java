@@ -1,0 +1,227 @@
+package io.dormouse.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.operator.OperatorApp;
+import io.dormouse.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real operator against the Fabric8 mock API server in CRUD mode, with a test clock. */
+@EnableKubernetesMockClient(crud = true)
+class OperatorIT {
+
+  private static final Duration BOUND = Duration.ofSeconds(60);
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private Cluster cluster;
+  private OperatorApp operator;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cluster = new Cluster(client, clock);
+    cluster.installCrds();
+    cluster.tier("a", null);
+    cluster.tier("b", null);
+    operator = startOperator();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  private OperatorApp startOperator() {
+    return OperatorApp.start(
+        OperatorSettings.defaults()
+            .withClient(client)
+            .withClock(clock)
+            .withLeaderElection(false)
+            .withManagementPort(0)
+            .withOperatorNamespace("dormouse-system")
+            .withMaxReconcileInterval(Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void sleepsWakesFallsBackAndSleepsAgain() throws Exception {
+    cluster.endpoint("llama", "a", "b");
+
+    await("created → Hibernated with every object, at zero")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("llama")).isEqualTo(Phase.Hibernated);
+              assertThat(cluster.replicas("llama", "a")).isZero();
+              assertThat(cluster.replicas("llama", "b")).isZero();
+            });
+    assertThat(client.services().inNamespace(Cluster.NS).withName("llama-a").get()).isNotNull();
+    assertThat(client.services().inNamespace(Cluster.NS).withName("llama-b").get()).isNotNull();
+    assertThat(
+            client
+                .network()
+                .networkPolicies()
+                .inNamespace(Cluster.NS)
+                .withName(Wiring.engineNetworkPolicyName("llama"))
+                .get())
+        .isNotNull();
+    assertThat(
+            client
+                .leases()
+                .inNamespace(Cluster.NS)
+                .withName(Wiring.activityLeaseName("llama"))
+                .get()
+                .getSpec()
+                .getRenewTime())
+        .as("no renewTime until a gateway writes one")
+        .isNull();
+
+    clock.advance(Duration.ofSeconds(5));
+    cluster.request("llama");
+    await("demand wakes the first tier")
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(cluster.replicas("llama", "a")).isEqualTo(1));
+    assertThat(phase("llama")).isEqualTo(Phase.Waking);
+
+    cluster.unschedulablePod("llama", "a");
+    clock.advance(Duration.ofMinutes(6));
+    await("the unschedulable first tier gives way to the second")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.replicas("llama", "b")).isEqualTo(1);
+              assertThat(cluster.replicas("llama", "a")).isZero();
+              assertThat(cluster.eventReasons("llama")).contains("TierFallback");
+            });
+
+    cluster.deletePods();
+    cluster.ready("llama", "b", 1);
+    await("ready on the second tier")
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("llama")).isEqualTo(Phase.Ready));
+    assertThat(cluster.get("llama").getStatus().getActiveTier()).isEqualTo("b");
+
+    clock.advance(Duration.ofMinutes(16));
+    await("idle past the timeout → zero replicas")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.replicas("llama", "b")).isZero();
+              assertThat(phase("llama")).isIn(Phase.Hibernating, Phase.Hibernated);
+            });
+    cluster.ready("llama", "b", 0);
+    await("no pods left → Hibernated, in the journal too")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("llama")).isEqualTo(Phase.Hibernated);
+              assertThat(cluster.eventReasons("llama")).contains("Hibernated");
+            });
+    assertThat(cluster.eventReasons("llama"))
+        .containsSubsequence("Waking", "TierFallback", "Ready", "Hibernating", "Hibernated");
+
+    String metrics = scrape();
+    assertThat(metrics)
+        .contains(
+            "dormouse_endpoint_phase{endpoint=\"llama\",namespace=\"team\",phase=\"Hibernated\"} 1")
+        .contains("dormouse_tier_fallbacks_total{")
+        .contains("dormouse_endpoint_wake_duration_seconds_bucket{")
+        .contains("dormouse_tier_gpu_seconds_total{");
+  }
+
+  @Test
+  void aMissingGpuTierIsNamedInACondition() {
+    cluster.endpoint("orphan", "a", "nowhere");
+
+    await("the condition names the missing tier")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              Condition resolved = condition("orphan", "TiersResolved");
+              assertThat(resolved.getStatus()).isEqualTo("False");
+              assertThat(resolved.getReason()).isEqualTo("TierNotFound");
+              assertThat(resolved.getMessage()).contains("nowhere");
+            });
+    assertThat(phase("orphan")).isEqualTo(Phase.Hibernated);
+    assertThat(cluster.replicas("orphan", "a")).isZero();
+    assertThat(cluster.deployment("orphan", "nowhere")).isNull();
+  }
+
+  @Test
+  void aRestartedOperatorResumesAWakeWithoutDuplicatesOrFlapping() {
+    cluster.endpoint("resume", "a", "b");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("resume")).isEqualTo(Phase.Hibernated));
+    clock.advance(Duration.ofSeconds(5));
+    cluster.request("resume");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(cluster.replicas("resume", "a")).isEqualTo(1));
+
+    operator.close();
+    clock.advance(Duration.ofMinutes(1));
+    operator = startOperator();
+
+    cluster.ready("resume", "a", 1);
+    await("the new operator finishes the wake")
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("resume")).isEqualTo(Phase.Ready));
+    assertThat(cluster.replicas("resume", "a")).isEqualTo(1);
+    assertThat(cluster.replicas("resume", "b")).isZero();
+    assertThat(
+            client.apps().deployments().inNamespace(Cluster.NS).list().getItems().stream()
+                .filter(d -> d.getMetadata().getName().startsWith("resume-")))
+        .hasSize(2);
+    assertThat(cluster.eventReasons("resume").stream().filter("Waking"::equals)).hasSize(1);
+    assertThat(cluster.eventReasons("resume").stream().filter("Ready"::equals)).hasSize(1);
+    assertThat(cluster.get("resume").getStatus().getHistory())
+        .extracting(t -> t.getTo())
+        .containsExactly(Phase.Hibernated, Phase.Waking, Phase.Ready);
+  }
+
+  private Phase phase(String name) {
+    InferenceEndpoint ep = cluster.get(name);
+    return ep == null || ep.getStatus() == null ? null : ep.getStatus().getPhase();
+  }
+
+  private Condition condition(String name, String type) {
+    InferenceEndpoint ep = cluster.get(name);
+    assertThat(ep.getStatus()).isNotNull();
+    return ep.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private String scrape() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + operator.managementPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+}
