@@ -83,3 +83,8 @@ seccompProfile:
 {{- else if and (eq $mode "auto") (.Capabilities.APIVersions.Has "dormouse.io/v1alpha1/GpuTier") -}}true
 {{- end -}}
 {{- end }}
+
+{{- define "dormouse.gateway.shutdownGrace" -}}
+{{- $left := sub (sub (int .Values.gateway.terminationGracePeriodSeconds) (int .Values.gateway.preStopSleepSeconds)) 10 -}}
+{{- max $left 1 -}}
+{{- end }}

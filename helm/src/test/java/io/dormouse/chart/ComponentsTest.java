@@ -62,6 +62,21 @@ class ComponentsTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"DEFAULTS, 120, 110, false", "NON_DEFAULT, 120, 100, true"})
+  void gatewayFinishesInFlightResponsesBeforeThePodIsKilled(
+      ValueSet values, int podGrace, int gatewayGrace, boolean preStop) {
+    Manifests m = Chart.render(values);
+    Deployment deployment = m.one("Deployment", "dormouse-gateway", Deployment.class);
+
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        .isEqualTo(podGrace);
+    Container gateway = container(m, "dormouse-gateway");
+    assertThat(env(gateway))
+        .containsEntry("DORMOUSE_SHUTDOWN_GRACE_SECONDS", Integer.toString(gatewayGrace));
+    assertThat(gateway.getLifecycle() != null).isEqualTo(preStop);
+  }
+
+  @ParameterizedTest
   @EnumSource(ValueSet.class)
   void gatewayKnowsItsNamespaceServiceAndPorts(ValueSet values) {
     Manifests m = Chart.render(values);
