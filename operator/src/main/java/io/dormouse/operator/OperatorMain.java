@@ -1,10 +1,13 @@
 package io.dormouse.operator;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +61,12 @@ public final class OperatorMain implements Callable<Integer> {
   @Option(names = "--kubeconfig", description = "A kubeconfig file instead of the usual lookup.")
   String kubeconfig;
 
+  @Option(
+      names = "--log-level",
+      defaultValue = "${env:DORMOUSE_LOG_LEVEL:-INFO}",
+      description = "Root log level, unless -Dlogback.configurationFile names a configuration.")
+  String logLevel;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new OperatorMain()).execute(args));
   }
@@ -87,6 +96,12 @@ public final class OperatorMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // No logback.xml ships in the jar (it would clash with embedders' own); logback's default
+    // console output is kept, at this level.
+    if (System.getProperty("logback.configurationFile") == null
+        && LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(Level.toLevel(logLevel, Level.INFO));
+    }
     OperatorApp app = OperatorApp.start(settings());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
