@@ -28,6 +28,7 @@ class RbacTest {
       union(
           grants("dormouse.io", "inferenceendpoints", "get list watch update patch"),
           grants("dormouse.io", "inferenceendpoints/status", "get update patch"),
+          grants("dormouse.io", "inferenceendpoints/finalizers", "update"),
           grants("dormouse.io", "gputiers", "get list watch"),
           grants("dormouse.io", "gputiers/status", "get update patch"),
           grants("apps", "deployments", CRUD),
