@@ -11,6 +11,9 @@ import java.time.Instant;
  */
 public final class TokenBucket {
 
+  /** Refill arithmetic in doubles loses a few ulps; a token a billionth short is a whole one. */
+  private static final double EPSILON = 1e-6;
+
   private double rate;
   private double capacity;
   private double level;
@@ -34,7 +37,7 @@ public final class TokenBucket {
   /** Whether {@code cost} is available now (or the bucket is full). */
   public boolean canTake(double cost, Instant now) {
     refill(now);
-    return level >= cost || level >= capacity;
+    return level + EPSILON >= cost || level + EPSILON >= capacity;
   }
 
   /** Takes {@code cost} when available (or the bucket is full) and says whether it did. */

@@ -1,0 +1,107 @@
+package io.dormouse.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UsageTapTest {
+
+  static final String CHUNK =
+      "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n";
+  static final String USAGE =
+      "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14}}\n\n";
+  static final String DONE = "data: [DONE]\n\n";
+  static final String STREAM = CHUNK + CHUNK + CHUNK + USAGE + DONE;
+
+  /** Feeds the bytes split at {@code at}, returns what went out. */
+  private static String feedSplit(SseUsageTap tap, byte[] bytes, int at) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(tap.feed(Arrays.copyOfRange(bytes, 0, at)));
+    out.writeBytes(tap.feed(Arrays.copyOfRange(bytes, at, bytes.length)));
+    out.writeBytes(tap.finish());
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theUsageChunkTheGatewayAskedForIsDroppedAndReadWhereverTheBytesSplit() {
+    byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at <= bytes.length; at++) {
+      SseUsageTap tap = new SseUsageTap(true);
+      assertThat(feedSplit(tap, bytes, at)).isEqualTo(CHUNK + CHUNK + CHUNK + DONE);
+      assertThat(tap.usage(99)).isEqualTo(new Usage(11, 3, true));
+      assertThat(tap.sawDone()).isTrue();
+    }
+  }
+
+  @Test
+  void aClientThatAskedForUsageGetsTheStreamUnchanged() {
+    byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+    SseUsageTap tap = new SseUsageTap(false);
+    assertThat(feedSplit(tap, bytes, 40)).isEqualTo(STREAM);
+    assertThat(tap.usage(99)).isEqualTo(new Usage(11, 3, true));
+  }
+
+  @Test
+  void eachCompleteEventGoesOutAtOnceAndAPartialOneWaits() {
+    SseUsageTap tap = new SseUsageTap(true);
+    assertThat(
+            new String(
+                tap.feed((CHUNK + "data: {\"id\"").getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8))
+        .isEqualTo(CHUNK);
+  }
+
+  @Test
+  void aStreamCutBeforeItsUsageIsBilledOneTokenPerContentChunk() {
+    SseUsageTap tap = new SseUsageTap(true);
+    tap.feed((CHUNK + CHUNK).getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage(7)).isEqualTo(new Usage(7, 2, false));
+  }
+
+  @Test
+  void crlfEventsAndCommentsPassThrough() {
+    SseUsageTap tap = new SseUsageTap(true);
+    String text = ": keepalive\n\ndata: {\"choices\":[{\"delta\":{}}]}\n\r\n";
+    assertThat(new String(tap.feed(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+        .isEqualTo(text);
+  }
+
+  static final String JSON =
+      "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"a \\\"usage\\\": 5\"},\"usage\":{\"prompt_tokens\":1000}}],"
+          + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":34,\"total_tokens\":46}}";
+
+  @Test
+  void theTopLevelUsageOfAJsonBodyIsReadWhereverTheBytesSplit() {
+    byte[] bytes = JSON.getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at <= bytes.length; at++) {
+      JsonUsageTap tap = new JsonUsageTap();
+      tap.feed(Arrays.copyOfRange(bytes, 0, at));
+      tap.feed(Arrays.copyOfRange(bytes, at, bytes.length));
+      assertThat(tap.usage()).isEqualTo(new Usage(12, 34, true));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"not json", "{\"error\":{\"message\":\"x\"}}", "", "<html>"})
+  void bodiesWithoutUsageReportNone(String body) {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isNull();
+  }
+
+  @Test
+  void askingForUsageKeepsTheRestOfTheBody() throws Exception {
+    String body = "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"x\":1},\"messages\":[]}";
+    String out =
+        new String(
+            StreamOptions.withUsage(body.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    assertThat(out)
+        .isEqualTo(
+            "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"x\":1,\"include_usage\":true},\"messages\":[]}");
+  }
+}

@@ -1,0 +1,100 @@
+package io.dormouse.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dormouse.gateway.testing.MutableClock;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProjectLimiterTest {
+
+  private final MutableClock clock = MutableClock.atEpoch();
+  private final ProjectLimiter limiter = new ProjectLimiter(clock);
+
+  @ParameterizedTest(name = "tokens {0}/s, reserve {1}, used up to {2}")
+  @CsvSource({
+    "1000, 300, 300", // engines use at most what was reserved
+    "1000, 300, 150",
+    "10000, 2000, 2000",
+    "1000, 300, 600", // an engine that ignores max_tokens: debt keeps the long run within limit
+  })
+  void tokenReservationKeepsAdmittedTokensWithinTheLimit(long limit, long reserve, long maxUsed) {
+    Random random = new Random(7);
+    ProjectLimiter.Limits limits = new ProjectLimiter.Limits(1_000_000, limit);
+    int seconds = 120;
+    long used = 0;
+    for (int tick = 0; tick < seconds * 100; tick++) {
+      for (int i = 0; i < 3; i++) { // offered: far above the token limit
+        Admission a = limiter.admit("p", "ns/ep", limits, reserve);
+        if (a.admitted()) {
+          long actual = 1 + random.nextInt((int) maxUsed);
+          limiter.settle("p", "ns/ep", a.reservedTokens(), actual);
+          used += actual;
+        }
+      }
+      clock.advance(Duration.ofMillis(10));
+    }
+    double capacity = ProjectLimiter.capacity(limit);
+    assertThat(used).isLessThanOrEqualTo((long) (limit * seconds + capacity + maxUsed));
+    assertThat(used / (double) seconds).isGreaterThan(limit * 0.95);
+  }
+
+  @Test
+  void eachGatewayReplicaEnforcesItsShare() {
+    ProjectLimiter.Limits share = new ProjectLimiter.Limits(30, 3000).share(3);
+    int admitted = 0;
+    for (int i = 0; i < 100; i++) {
+      if (limiter.admit("p", "ns/ep", share, 1).admitted()) {
+        admitted++;
+      }
+    }
+    assertThat(admitted).isEqualTo(10);
+    assertThat(new ProjectLimiter.Limits(30, 3000).share(0))
+        .isEqualTo(new ProjectLimiter.Limits(30, 3000));
+  }
+
+  @Test
+  void projectsAndEndpointsHaveTheirOwnBuckets() {
+    ProjectLimiter.Limits one = new ProjectLimiter.Limits(1, 1000);
+    assertThat(limiter.admit("p", "ns/a", one, 1).admitted()).isTrue();
+    assertThat(limiter.admit("p", "ns/a", one, 1).admitted()).isFalse();
+    assertThat(limiter.admit("q", "ns/a", one, 1).admitted()).isTrue();
+    assertThat(limiter.admit("p", "ns/b", one, 1).admitted()).isTrue();
+  }
+
+  @Test
+  void aRefusalSaysWhichLimitAndWhenToRetryAndTakesNothing() {
+    ProjectLimiter.Limits limits = new ProjectLimiter.Limits(10, 100);
+    Admission first = limiter.admit("p", "ns/ep", limits, 100);
+    assertThat(first.admitted()).isTrue();
+    Admission second = limiter.admit("p", "ns/ep", limits, 50);
+    assertThat(second.refusedBy()).isEqualTo(LimitKind.tokens);
+    assertThat(second.retryAfter()).isEqualTo(Duration.ofMillis(500));
+    assertThat(second.state().remainingRequests()).isEqualTo(9); // the refused one took no request
+    assertThat(second.state().headers())
+        .containsEntry("x-ratelimit-limit-requests", "10")
+        .containsEntry("x-ratelimit-remaining-requests", "9")
+        .containsEntry("x-ratelimit-limit-tokens", "100")
+        .containsEntry("x-ratelimit-remaining-tokens", "0")
+        .containsEntry("x-ratelimit-reset-tokens", "1s")
+        .containsKey("x-ratelimit-reset-requests");
+  }
+
+  @Test
+  void settlingGivesBackWhatWasNotUsed() {
+    ProjectLimiter.Limits limits = new ProjectLimiter.Limits(10, 100);
+    Admission a = limiter.admit("p", "ns/ep", limits, 100);
+    limiter.settle("p", "ns/ep", a.reservedTokens(), 20);
+    assertThat(limiter.admit("p", "ns/ep", limits, 80).admitted()).isTrue();
+    assertThat(limiter.admit("p", "ns/ep", limits, 1).admitted()).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 0ms", "250, 250ms", "1000, 1s", "1001, 2s", "59000, 59s", "61000, 1m1s"})
+  void resetsAreSpelledLikeOpenAi(long millis, String spelled) {
+    assertThat(RateLimitState.reset(Duration.ofMillis(millis))).isEqualTo(spelled);
+  }
+}

@@ -1,0 +1,83 @@
+package io.dormouse.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dormouse.gateway.testing.MutableClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TokenBucketTest {
+
+  @ParameterizedTest(name = "limit {0}/s, offered 3x, {1}")
+  @CsvSource({
+    "1, even",
+    "5, even",
+    "50, even",
+    "100, even",
+    "1000, even",
+    "5, bursts",
+    "100, bursts",
+    "1000, bursts"
+  })
+  void underThreeTimesTheLimitTheAdmittedRateIsTheLimit(int limit, String pattern) {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(limit, ProjectLimiter.capacity(limit), clock.instant());
+    int seconds = 120;
+    int offeredPerSecond = 3 * limit;
+    long admitted = 0;
+    for (int s = 0; s < seconds; s++) {
+      for (int i = 0; i < offeredPerSecond; i++) {
+        if (bucket.tryTake(1, clock.instant())) {
+          admitted++;
+        }
+        if (pattern.equals("even")) {
+          clock.advance(Duration.ofNanos(1_000_000_000L / offeredPerSecond));
+        }
+      }
+      if (pattern.equals("bursts")) {
+        clock.advance(Duration.ofSeconds(1));
+      }
+    }
+    double rate = admitted / (double) seconds;
+    assertThat(rate).isBetween(limit * 0.95, limit * 1.05);
+  }
+
+  @Test
+  void aRefusedTakeTakesNothingAndSaysHowLongToWait() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, clock.instant());
+    for (int i = 0; i < 10; i++) {
+      assertThat(bucket.tryTake(1, clock.instant())).isTrue();
+    }
+    assertThat(bucket.tryTake(1, clock.instant())).isFalse();
+    assertThat(bucket.waitFor(1, clock.instant())).isEqualTo(Duration.ofMillis(100));
+    assertThat(bucket.untilFull(clock.instant())).isEqualTo(Duration.ofSeconds(1));
+    clock.advance(Duration.ofMillis(100));
+    assertThat(bucket.tryTake(1, clock.instant())).isTrue();
+  }
+
+  @Test
+  void aCostBeyondCapacityIsAdmittedFromAFullBucketAndRepaidBeforeTheNext() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(100, 100, clock.instant());
+    assertThat(bucket.tryTake(250, clock.instant())).isTrue();
+    assertThat(bucket.level(clock.instant())).isEqualTo(-150);
+    clock.advance(Duration.ofMillis(2400));
+    assertThat(bucket.tryTake(100, clock.instant())).isFalse();
+    clock.advance(Duration.ofMillis(100));
+    assertThat(bucket.tryTake(100, clock.instant())).isTrue();
+  }
+
+  @Test
+  void aNewRateAppliesFromNowAndNeverRaisesTheLevel() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(100, 100, clock.instant());
+    bucket.reconfigure(50, 50, clock.instant());
+    assertThat(bucket.level(clock.instant())).isEqualTo(50);
+    bucket.tryTake(50, clock.instant());
+    clock.advance(Duration.ofMillis(500));
+    assertThat(bucket.level(clock.instant())).isEqualTo(25);
+  }
+}
