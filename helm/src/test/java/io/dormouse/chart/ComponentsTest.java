@@ -57,7 +57,8 @@ class ComponentsTest {
         .containsEntry("DORMOUSE_PRESETS_CONFIGMAP", "dormouse-model-presets")
         .containsEntry("DORMOUSE_MANAGEMENT_PORT", "8081")
         .containsEntry("DORMOUSE_LEADER_ELECTION", "true")
-        .containsEntry("DORMOUSE_WATCH_NAMESPACES", watched);
+        .containsEntry("DORMOUSE_WATCH_NAMESPACES", watched)
+        .containsEntry("DORMOUSE_LOG_LEVEL", "INFO");
     assertProbesOnManagementPort(operator, 8081);
   }
 
