@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The real operator against the Fabric8 mock API server in CRUD mode, with a test clock. */
 @EnableKubernetesMockClient(crud = true)
-class OperatorIT {
+class OperatorMockServerTest {
 
   private static final Duration BOUND = Duration.ofSeconds(60);
 
@@ -174,9 +174,14 @@ class OperatorIT {
         .untilAsserted(() -> assertThat(phase("resume")).isEqualTo(Phase.Hibernated));
     clock.advance(Duration.ofSeconds(5));
     cluster.request("resume");
-    await()
+    await("the wake is decided and recorded")
         .atMost(BOUND)
-        .untilAsserted(() -> assertThat(cluster.replicas("resume", "a")).isEqualTo(1));
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.replicas("resume", "a")).isEqualTo(1);
+              assertThat(phase("resume")).isEqualTo(Phase.Waking);
+              assertThat(cluster.eventReasons("resume")).contains("Waking");
+            });
 
     operator.close();
     clock.advance(Duration.ofMinutes(1));
