@@ -3,6 +3,7 @@ package io.dormouse.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,12 @@ public class AccessSpec {
   private boolean isPublic = false;
 
   @JsonPropertyDescription("Projects whose keys may call this endpoint when it is not public.")
+  @Size(max = 256)
   @ValidationRule(
       value = "self.all(p, p.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'))",
       message = "each project must be a lowercase DNS label")
-  private List<String> projects = new ArrayList<>();
+  // Bounded items keep the CEL rules over them within the API server's cost budget.
+  private List<@Size(max = 63) String> projects = new ArrayList<>();
 
   @JsonProperty("public")
   public boolean isPublic() {

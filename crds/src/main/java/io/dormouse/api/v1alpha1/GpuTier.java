@@ -1,6 +1,9 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -10,6 +13,16 @@ import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** One kind of GPU capacity (a node pool). Cluster-scoped: tiers are shared by every namespace. */
+@SchemaCustomizer(
+    value = SchemaCustomizer.MergePatchCustomizer.class,
+    input =
+        "{\"description\": \"One kind of GPU capacity (a node pool) that endpoints wake on, in the order their tiers name.\"}")
+// Endpoints name tiers as DNS labels and the name becomes a label value on engine pods.
+@ValidationRule(
+    value =
+        "size(self.metadata.name) <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
+    fieldPath = ".metadata.name",
+    message = "must be a lowercase DNS label, at most 63 characters (it is a label value)")
 @Group(InferenceEndpoint.GROUP)
 @Version(InferenceEndpoint.VERSION)
 @Kind("GpuTier")
@@ -32,5 +45,20 @@ public class GpuTier extends CustomResource<GpuTierSpec, GpuTierStatus> {
   @Override
   protected GpuTierSpec initSpec() {
     return new GpuTierSpec();
+  }
+
+  // Overridden only to carry the descriptions that `kubectl explain gt.spec` shows.
+  @Override
+  @JsonPropertyDescription(
+      "The pool's GPU resource and product, capacity type, node placement, price and cap.")
+  public GpuTierSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "GPUs in use on the tier and the endpoints using them, written by the operator.")
+  public GpuTierStatus getStatus() {
+    return super.getStatus();
   }
 }

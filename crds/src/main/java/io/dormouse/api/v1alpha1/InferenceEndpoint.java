@@ -1,6 +1,9 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -11,6 +14,17 @@ import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** One served model that sleeps when idle and wakes on request. */
+@SchemaCustomizer(
+    value = SchemaCustomizer.MergePatchCustomizer.class,
+    input =
+        "{\"description\": \"A GPU inference endpoint for one model: it sleeps at zero replicas when idle and wakes on the first request.\"}")
+// The name becomes a label value and the head of Service names, so it must be a DNS-1035 label.
+@ValidationRule(
+    value =
+        "size(self.metadata.name) <= 63 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+    fieldPath = ".metadata.name",
+    message =
+        "must be a lowercase DNS label that starts with a letter, at most 63 characters (it names the engine Services)")
 @Group(InferenceEndpoint.GROUP)
 @Version(InferenceEndpoint.VERSION)
 @Kind("InferenceEndpoint")
@@ -41,5 +55,20 @@ public class InferenceEndpoint
   @Override
   protected InferenceEndpointSpec initSpec() {
     return new InferenceEndpointSpec();
+  }
+
+  // Overridden only to carry the descriptions that `kubectl explain ie.spec` shows.
+  @Override
+  @JsonPropertyDescription(
+      "The model to serve, the GPU tiers to run it on, when it sleeps and who may call it.")
+  public InferenceEndpointSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "The endpoint's phase, serving tier, replicas and recent transitions, written by the operator.")
+  public InferenceEndpointStatus getStatus() {
+    return super.getStatus();
   }
 }

@@ -18,6 +18,7 @@ public class InferenceEndpointSpec {
   private ModelSpec model = new ModelSpec();
 
   @JsonPropertyDescription("The vLLM engine that serves the model.")
+  @Default("{}")
   private EngineSpec engine = new EngineSpec();
 
   @JsonPropertyDescription("Engine replicas while the endpoint is awake. Default 1.")
@@ -34,15 +35,18 @@ public class InferenceEndpointSpec {
       value = "self.all(t, self.exists_one(u, u == t))",
       message = "must not name a tier twice")
   @ValidationRule(
-      value = "self.all(t, t.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(t) <= 63)",
+      value = "self.all(t, t.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'))",
       message = "each tier must be the name of a GpuTier (a lowercase DNS label)")
-  private List<String> tiers = new ArrayList<>();
+  // Bounded items keep the CEL rules over them within the API server's cost budget.
+  private List<@Size(max = 63) String> tiers = new ArrayList<>();
 
   @JsonPropertyDescription(
       "When the endpoint sleeps, how long a wake may take, and tier fallback timing.")
+  @Default("{}")
   private ScalingSpec scaling = new ScalingSpec();
 
   @JsonPropertyDescription("Concurrency and per-project rate limits enforced by the gateway.")
+  @Default("{}")
   private LimitsSpec limits = new LimitsSpec();
 
   @JsonPropertyDescription("Which projects' API keys may call this endpoint.")

@@ -12,8 +12,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class ModelSpec {
 
   @JsonPropertyDescription(
-      "Model id or path the engine loads, e.g. meta-llama/Meta-Llama-3-8B-Instruct. Required unless preset is set.")
+      "Model id or path the engine loads, e.g. meta-llama/Meta-Llama-3-8B-Instruct; no whitespace. Required unless preset is set.")
   @Size(min = 1, max = 512)
+  @Pattern("^\\S*$")
   private String name;
 
   @JsonPropertyDescription(

@@ -11,39 +11,43 @@ import java.time.Duration;
 /** When the endpoint sleeps, how long a wake may take, and tier fallback timing. */
 public class ScalingSpec {
 
+  // The rules test the pattern first so that a malformed value gets the pattern's refusal rather
+  // than a CEL evaluation error from duration(). [.] rather than \. reads the same in CEL.
+  static final String DURATION = "^([0-9]+([.][0-9]+)?(ms|s|m|h))+$";
+
   @JsonPropertyDescription(
       "With no request for this long the endpoint hibernates to zero replicas. A duration such as 90s, 15m or 1h. Default 15m.")
   @Default("15m")
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @Pattern(DURATION)
   @ValidationRule(
-      value = "duration(self) > duration('0s')",
+      value = "!self.matches('" + DURATION + "') || duration(self) > duration('0s')",
       message = "must be a positive duration")
   private String idleTimeout = "15m";
 
   @JsonPropertyDescription(
       "How long the gateway holds a request while the endpoint wakes before answering 504. A duration such as 90s, 15m or 1h. Default 10m.")
   @Default("10m")
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @Pattern(DURATION)
   @ValidationRule(
-      value = "duration(self) > duration('0s')",
+      value = "!self.matches('" + DURATION + "') || duration(self) > duration('0s')",
       message = "must be a positive duration")
   private String wakeTimeout = "10m";
 
   @JsonPropertyDescription(
       "How long a tier may stay unschedulable before the next tier is tried. A duration such as 90s, 15m or 1h. Default 5m.")
   @Default("5m")
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @Pattern(DURATION)
   @ValidationRule(
-      value = "duration(self) > duration('0s')",
+      value = "!self.matches('" + DURATION + "') || duration(self) > duration('0s')",
       message = "must be a positive duration")
   private String tierStartTimeout = "5m";
 
   @JsonPropertyDescription(
       "How often an endpoint serving on a lower tier tries to move back to a higher one. A duration such as 90s, 15m or 1h. Default 30m.")
   @Default("30m")
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")
+  @Pattern(DURATION)
   @ValidationRule(
-      value = "duration(self) > duration('0s')",
+      value = "!self.matches('" + DURATION + "') || duration(self) > duration('0s')",
       message = "must be a positive duration")
   private String tierRetryInterval = "30m";
 
