@@ -2,6 +2,7 @@ package io.dormouse.bench.matrix;
 
 import io.dormouse.bench.load.LoadResult;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What one cell says about the gateway, as medians of per-repeat figures. Latencies in ms,
@@ -46,74 +47,73 @@ public record CellComparison(
     long errors) {
 
   public static CellComparison of(Cell cell, List<CellRun> runs) {
-    boolean withNginx = runs.stream().allMatch(r -> r.has(Target.NGINX));
+    boolean streaming = cell.streaming();
     return new CellComparison(
         cell.name(),
-        cell.streaming(),
+        streaming,
         cell.concurrency(),
         cell.ratePerSecond(),
         runs.size(),
         med(runs, Target.DIRECT, LoadResult::throughput),
         med(runs, Target.GATEWAY, LoadResult::throughput),
-        withNginx ? med(runs, Target.NGINX, LoadResult::throughput) : Double.NaN,
+        med(runs, Target.NGINX, LoadResult::throughput),
         med(runs, Target.DIRECT, r -> r.latency().p50Ms()),
         med(runs, Target.DIRECT, r -> r.latency().p99Ms()),
         med(runs, Target.DIRECT, r -> r.latency().p999Ms()),
         med(runs, Target.GATEWAY, r -> r.latency().p50Ms()),
         med(runs, Target.GATEWAY, r -> r.latency().p99Ms()),
         med(runs, Target.GATEWAY, r -> r.latency().p999Ms()),
-        withNginx ? med(runs, Target.NGINX, r -> r.latency().p50Ms()) : Double.NaN,
-        withNginx ? med(runs, Target.NGINX, r -> r.latency().p99Ms()) : Double.NaN,
-        withNginx ? med(runs, Target.NGINX, r -> r.latency().p999Ms()) : Double.NaN,
+        med(runs, Target.NGINX, r -> r.latency().p50Ms()),
+        med(runs, Target.NGINX, r -> r.latency().p99Ms()),
+        med(runs, Target.NGINX, r -> r.latency().p999Ms()),
         added(runs, Target.GATEWAY, r -> r.latency().p50Ms()),
         added(runs, Target.GATEWAY, r -> r.latency().p99Ms()),
         added(runs, Target.GATEWAY, r -> r.latency().p999Ms()),
-        withNginx ? added(runs, Target.NGINX, r -> r.latency().p50Ms()) : Double.NaN,
-        withNginx ? added(runs, Target.NGINX, r -> r.latency().p99Ms()) : Double.NaN,
-        withNginx
-            ? Paired.median(
-                runs,
-                r ->
-                    Paired.ratio(
-                        r.of(Target.GATEWAY).throughput(), r.of(Target.NGINX).throughput()))
-            : Double.NaN,
-        withNginx
-            ? Paired.median(
-                runs,
-                r ->
-                    Paired.ratio(
-                        r.of(Target.GATEWAY).latency().p99Ms(),
-                        r.of(Target.NGINX).latency().p99Ms()))
-            : Double.NaN,
-        cell.streaming()
-            ? added(runs, Target.GATEWAY, r -> r.timeToFirstChunk().p50Ms())
-            : Double.NaN,
-        cell.streaming()
-            ? added(runs, Target.GATEWAY, r -> r.timeToFirstChunk().p99Ms())
-            : Double.NaN,
-        cell.streaming() ? added(runs, Target.GATEWAY, r -> r.interChunkGap().p50Ms()) : Double.NaN,
-        cell.streaming() ? added(runs, Target.GATEWAY, r -> r.interChunkGap().p99Ms()) : Double.NaN,
+        added(runs, Target.NGINX, r -> r.latency().p50Ms()),
+        added(runs, Target.NGINX, r -> r.latency().p99Ms()),
+        Paired.median(
+            runs,
+            r ->
+                Paired.ratio(
+                    value(r, Target.GATEWAY, LoadResult::throughput),
+                    value(r, Target.NGINX, LoadResult::throughput))),
+        Paired.median(
+            runs,
+            r ->
+                Paired.ratio(
+                    value(r, Target.GATEWAY, x -> x.latency().p99Ms()),
+                    value(r, Target.NGINX, x -> x.latency().p99Ms()))),
+        streaming ? added(runs, Target.GATEWAY, r -> r.timeToFirstChunk().p50Ms()) : Double.NaN,
+        streaming ? added(runs, Target.GATEWAY, r -> r.timeToFirstChunk().p99Ms()) : Double.NaN,
+        streaming ? added(runs, Target.GATEWAY, r -> r.interChunkGap().p50Ms()) : Double.NaN,
+        streaming ? added(runs, Target.GATEWAY, r -> r.interChunkGap().p99Ms()) : Double.NaN,
         med(runs, Target.DIRECT, LoadResult::eventsPerResponse),
         med(runs, Target.GATEWAY, LoadResult::eventsPerResponse),
         med(runs, Target.DIRECT, LoadResult::readsPerResponse),
         med(runs, Target.GATEWAY, LoadResult::readsPerResponse),
         med(runs, Target.GATEWAY, LoadResult::targetCpuPerRequestUs),
         med(runs, Target.GATEWAY, LoadResult::targetCpuCores),
-        runs.stream().mapToDouble(r -> r.of(Target.GATEWAY).targetRssMb()).max().orElse(0),
+        runs.stream()
+            .mapToDouble(r -> value(r, Target.GATEWAY, LoadResult::targetRssMb))
+            .filter(v -> !Double.isNaN(v))
+            .max()
+            .orElse(Double.NaN),
         runs.stream()
             .flatMap(r -> r.results().values().stream())
             .mapToLong(LoadResult::errors)
             .sum());
   }
 
-  private static double med(
-      List<CellRun> runs, Target target, java.util.function.ToDoubleFunction<LoadResult> f) {
-    return Paired.median(runs, r -> f.applyAsDouble(r.of(target)));
+  /** A target's figure in one run; NaN when the target did not run, so medians skip it. */
+  private static double value(CellRun run, Target target, ToDoubleFunction<LoadResult> f) {
+    return run.has(target) ? f.applyAsDouble(run.of(target)) : Double.NaN;
   }
 
-  private static double added(
-      List<CellRun> runs, Target target, java.util.function.ToDoubleFunction<LoadResult> f) {
-    return Paired.median(
-        runs, r -> f.applyAsDouble(r.of(target)) - f.applyAsDouble(r.of(Target.DIRECT)));
+  private static double med(List<CellRun> runs, Target target, ToDoubleFunction<LoadResult> f) {
+    return Paired.median(runs, r -> value(r, target, f));
+  }
+
+  private static double added(List<CellRun> runs, Target target, ToDoubleFunction<LoadResult> f) {
+    return Paired.median(runs, r -> value(r, target, f) - value(r, Target.DIRECT, f));
   }
 }

@@ -47,7 +47,7 @@ public final class ChildProcess implements AutoCloseable {
     Thread pump = new Thread(() -> child.pump(log), name + "-output");
     pump.setDaemon(true);
     pump.start();
-    LOG.info("{}: started pid {} ({})", name, child.pid(), String.join(" ", command));
+    LOG.info("{}: started pid {}, logging to {}", name, child.pid(), log);
     return child;
   }
 

@@ -27,7 +27,7 @@ public final class NginxServer implements AutoCloseable {
 
   public static NginxServer start(
       Path prefix, int workers, List<NginxConfig.Route> routes, Path logDir) throws IOException {
-    Files.createDirectories(prefix);
+    prefix = Files.createDirectories(prefix).toAbsolutePath();
     Path conf = prefix.resolve("nginx.conf");
     Files.writeString(conf, NginxConfig.render(prefix.toString(), workers, routes));
     ChildProcess child =

@@ -80,6 +80,23 @@ class CellComparisonTest {
   }
 
   @Test
+  void aTargetThatDidNotRunLeavesItsFiguresEmpty() {
+    Cell plain = Cell.closed(false, 64);
+    CellRun withoutGateway =
+        new CellRun(
+            plain,
+            0,
+            java.util.Map.of(
+                Target.DIRECT, result(1000, 1, 2, 0, 0), Target.NGINX, result(900, 1.5, 3, 0, 0)));
+    CellComparison c = CellComparison.of(plain, List.of(withoutGateway));
+    assertThat(c.gatewayThroughput()).isNaN();
+    assertThat(c.gatewayAddedP50()).isNaN();
+    assertThat(c.throughputRatioToNginx()).isNaN();
+    assertThat(c.gatewayRssMb()).isNaN();
+    assertThat(c.nginxAddedP50()).isCloseTo(0.5, within(1e-9));
+  }
+
+  @Test
   void namesCellsByKindAndLoad() {
     assertThat(Cell.closed(false, 64).name()).isEqualTo("1KB c=64");
     assertThat(Cell.closed(true, 1).name()).isEqualTo("stream-64 c=1");

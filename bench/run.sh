@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The Dormouse benchmark: gateway vs direct vs nginx, the wake path and operator scale.
+#   bench/run.sh            quick run (a few minutes)
+#   bench/run.sh --full     full run (repeats and longer windows; what docs/benchmarks.md shows)
+#   bench/run.sh --no-build use the jars already built and installed
+# Any other option goes to the benchmark (see: bench/run.sh --help).
+# Results: bench/target/results.json and bench/target/results.md; logs in bench/target/bench-logs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=quick
+build=yes
+pass=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) mode=quick ;;
+    --full) mode=full ;;
+    --no-build) build=no ;;
+    *) pass+=("$arg") ;;
+  esac
+done
+
+mvn_either() {
+  # Offline when everything is already resolved; online otherwise.
+  mvn -B -o -q "$@" || mvn -B -q "$@"
+}
+
+if [[ $build == yes ]]; then
+  echo "bench: building crds, operator, gateway, sim and bench" >&2
+  mvn_either install -pl crds,operator,gateway,sim -DskipTests
+  mvn_either compile -pl bench
+fi
+mvn_either dependency:build-classpath -pl bench -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+
+if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+  echo "bench: installing nginx (Debian package)" >&2
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y nginx >/dev/null 2>&1 ||
+    { $sudo_cmd apt-get update >/dev/null && $sudo_cmd apt-get install -y nginx >/dev/null; }
+fi
+
+exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+  io.dormouse.bench.BenchMain --mode "$mode" --out bench/target "${pass[@]+"${pass[@]}"}"

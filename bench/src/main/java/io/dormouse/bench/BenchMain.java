@@ -1,0 +1,157 @@
+package io.dormouse.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dormouse.bench.matrix.CellComparison;
+import io.dormouse.bench.matrix.Endpoint;
+import io.dormouse.bench.matrix.MatrixRunner;
+import io.dormouse.bench.matrix.Target;
+import io.dormouse.bench.operatorscale.OperatorScaleResult;
+import io.dormouse.bench.report.BenchReport;
+import io.dormouse.bench.report.Machine;
+import io.dormouse.bench.report.MarkdownReport;
+import io.dormouse.bench.report.TargetChecks;
+import io.dormouse.bench.targets.EngineProcess;
+import io.dormouse.bench.targets.NginxConfig;
+import io.dormouse.bench.targets.NginxServer;
+import io.dormouse.bench.targets.Ports;
+import io.dormouse.bench.wake.WakeResult;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark command: starts the engine simulator, nginx and the gateway (each its own process,
+ * all on 127.0.0.1), runs the matrix, the wake path and operator scale, and writes results.json and
+ * results.md.
+ */
+@Command(
+    name = "dormouse-bench",
+    mixinStandardHelpOptions = true,
+    description = "Gateway vs direct vs nginx, the wake path and operator scale.")
+public final class BenchMain implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
+
+  @Option(names = "--mode", defaultValue = "quick", description = "quick or full")
+  String mode;
+
+  @Option(names = "--out", defaultValue = "bench/target", description = "Where results go.")
+  Path out;
+
+  @Option(
+      names = "--targets",
+      split = ",",
+      defaultValue = "DIRECT,GATEWAY,NGINX",
+      description = "Subset of DIRECT,GATEWAY,NGINX.")
+  List<Target> targets;
+
+  @Option(names = "--skip-matrix")
+  boolean skipMatrix;
+
+  @Option(names = "--skip-wake")
+  boolean skipWake;
+
+  @Option(names = "--skip-operator")
+  boolean skipOperator;
+
+  public static void main(String[] args) {
+    System.exit(
+        new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BenchPlan plan = BenchPlan.named(mode);
+    Path logs = out.resolve("bench-logs");
+    Path work = Files.createDirectories(out.resolve("bench-work"));
+    String startedAt = Instant.now().toString();
+    List<String> notes = new ArrayList<>();
+    List<CellComparison> cells = List.of();
+    WakeResult wake = null;
+    OperatorScaleResult operator = null;
+
+    if (!skipMatrix) {
+      cells = matrix(plan, logs, work, notes);
+    }
+    BenchReport report =
+        new BenchReport(
+            plan.mode(),
+            startedAt,
+            Machine.here(),
+            cells,
+            wake,
+            operator,
+            TargetChecks.evaluate(cells, wake),
+            notes);
+    write(report);
+    return 0;
+  }
+
+  private List<CellComparison> matrix(BenchPlan plan, Path logs, Path work, List<String> notes)
+      throws Exception {
+    try (EngineProcess engine = EngineProcess.start("bench", 0, logs);
+        EngineProcess paced =
+            EngineProcess.start("bench-paced", BenchPlan.PACED_TOKENS_PER_SECOND, logs)) {
+      Map<Target, Endpoint> endpoints = new EnumMap<>(Target.class);
+      List<AutoCloseable> running = new ArrayList<>();
+      try {
+        if (targets.contains(Target.DIRECT)) {
+          endpoints.put(
+              Target.DIRECT,
+              new Endpoint(
+                  engine.chatUrl(), paced.chatUrl(), "bench", "bench-paced", engine.pid(), null));
+        }
+        if (targets.contains(Target.NGINX)) {
+          int port = Ports.free();
+          int pacedPort = Ports.free();
+          NginxServer nginx =
+              NginxServer.start(
+                  work.resolve("nginx"),
+                  1,
+                  List.of(
+                      new NginxConfig.Route(port, engine.port()),
+                      new NginxConfig.Route(pacedPort, paced.port())),
+                  logs);
+          running.add(nginx);
+          endpoints.put(
+              Target.NGINX,
+              new Endpoint(chat(port), chat(pacedPort), "bench", "bench-paced", nginx.pid(), null));
+        }
+        MatrixRunner runner = new MatrixRunner(plan, endpoints, logs);
+        runner.warmUp(plan.warmup().multipliedBy(3));
+        return runner.run();
+      } finally {
+        for (AutoCloseable c : running) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  private static URI chat(int port) {
+    return URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
+  }
+
+  private void write(BenchReport report) throws Exception {
+    Files.createDirectories(out);
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Path results = out.resolve("results.json");
+    json.writeValue(results.toFile(), report);
+    Path md = out.resolve("results.md");
+    Files.writeString(md, MarkdownReport.render(report));
+    LOG.info("bench: wrote {} and {}", results, md);
+    System.out.println(MarkdownReport.render(report));
+  }
+}
