@@ -99,7 +99,7 @@ final class ApiReference {
           .append("` | ")
           .append(type(field))
           .append(" | ")
-          .append(field.has("default") ? "`" + cell(literal(field.get("default"))) + "`" : "")
+          .append(defaultValue(field))
           .append(" | ")
           .append(cell(validation(field, required.contains(e.getKey()))))
           .append(" | ")
@@ -175,6 +175,15 @@ final class ApiReference {
     if (field.has(key)) {
       parts.add(prefix + literal(field.get(key)));
     }
+  }
+
+  /** An object's default only restates its fields' defaults, listed on their own rows. */
+  private static String defaultValue(JsonNode field) {
+    if (!field.has("default")) {
+      return "";
+    }
+    JsonNode value = field.get("default");
+    return value.isObject() ? "its fields' defaults" : "`" + cell(literal(value)) + "`";
   }
 
   /** 1.0 reads as 1: the generator writes integer bounds as floats. */
