@@ -3,6 +3,7 @@ package io.dormouse.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -51,6 +52,7 @@ public class GpuTier extends CustomResource<GpuTierSpec, GpuTierStatus> {
   @Override
   @JsonPropertyDescription(
       "The pool's GPU resource and product, capacity type, node placement, price and cap.")
+  @Required
   public GpuTierSpec getSpec() {
     return super.getSpec();
   }

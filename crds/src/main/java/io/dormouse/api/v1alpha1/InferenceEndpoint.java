@@ -3,6 +3,7 @@ package io.dormouse.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -61,6 +62,7 @@ public class InferenceEndpoint
   @Override
   @JsonPropertyDescription(
       "The model to serve, the GPU tiers to run it on, when it sleeps and who may call it.")
+  @Required
   public InferenceEndpointSpec getSpec() {
     return super.getSpec();
   }

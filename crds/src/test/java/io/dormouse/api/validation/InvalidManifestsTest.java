@@ -285,6 +285,16 @@ class InvalidManifestsTest {
                 + " with a letter, at most 63 characters (it names the engine Services)"));
     cases.add(
         refused(
+            "an endpoint without a spec",
+            "apiVersion: dormouse.io/v1alpha1\nkind: InferenceEndpoint\nmetadata: {name: chat}",
+            "spec: Required value"));
+    cases.add(
+        refused(
+            "a GpuTier without a spec",
+            "apiVersion: dormouse.io/v1alpha1\nkind: GpuTier\nmetadata: {name: spot-a100}",
+            "spec: Required value"));
+    cases.add(
+        refused(
             "capacityType preemptible",
             gpuTier("capacityType: preemptible"),
             "spec.capacityType: Unsupported value: \"preemptible\": supported values:"
