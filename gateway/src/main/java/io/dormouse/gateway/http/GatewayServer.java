@@ -98,7 +98,8 @@ public final class GatewayServer {
             .setHost(config.host())
             .setPort(config.port())
             .setTcpNoDelay(true)
-            .setIdleTimeout(0);
+            // HTTP/1.1 only: per-request connection handling (413, 408) must not hit other streams
+            .setHttp2ClearTextEnabled(false);
     apiServer =
         vertx
             .createHttpServer(apiOptions)

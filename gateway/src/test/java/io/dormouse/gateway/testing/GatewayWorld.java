@@ -45,7 +45,10 @@ public final class GatewayWorld implements AutoCloseable {
   public final FakeEngine engine;
   public final GatewayApp gateway;
   public final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private GatewayWorld(Consumer<GatewaySettings.Builder> tweak) throws Exception {
     api =
@@ -202,6 +205,32 @@ public final class GatewayWorld implements AutoCloseable {
         + "\",\"stream\":"
         + stream
         + ",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
+  }
+
+  /** The sum of a metric's samples whose labels include every given {@code key=value}. */
+  public double metric(String name, String... labels) throws Exception {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (!line.startsWith(name + "{")) {
+        continue;
+      }
+      boolean all = true;
+      for (String label : labels) {
+        String[] kv = label.split("=", 2);
+        all &= line.contains(kv[0] + "=\"" + kv[1] + "\"");
+      }
+      if (all) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   @Override
