@@ -56,6 +56,14 @@ class InvalidManifestsTest {
                 + " was invalid; correct the existing errors to complete validation"));
     cases.add(
         refused(
+            "replicas not a whole number",
+            endpoint(VALID_SPEC + "replicas: 1.5"),
+            "spec.replicas: Invalid value: \"number\": spec.replicas in body must be of type"
+                + " integer: \"number\"",
+            "Invalid value: \"null\": some validation rules were not checked because the object"
+                + " was invalid; correct the existing errors to complete validation"));
+    cases.add(
+        refused(
             "no tiers",
             endpoint(
                 """
@@ -327,6 +335,27 @@ class InvalidManifestsTest {
             gpuTier("capacityType: spot\nnodeSelector: {gpu-count: 8}"),
             "spec.nodeSelector[gpu-count]: Invalid value: \"integer\": spec.nodeSelector[gpu-count]"
                 + " in body must be of type string: \"integer\"",
+            "Invalid value: \"null\": some validation rules were not checked because the object"
+                + " was invalid; correct the existing errors to complete validation"));
+    cases.add(
+        refused(
+            "a toleration of the wrong shape",
+            gpuTier("capacityType: spot\ntolerations: [{key: gpu, tolerationSeconds: soon}]"),
+            "spec.tolerations[0].tolerationSeconds: Invalid value: \"string\":"
+                + " spec.tolerations[0].tolerationSeconds in body must be of type integer:"
+                + " \"string\"",
+            "Invalid value: \"null\": some validation rules were not checked because the object"
+                + " was invalid; correct the existing errors to complete validation"));
+    cases.add(
+        refused(
+            "an int-or-string that is neither",
+            endpoint(
+                VALID_SPEC
+                    + "engine:\n  env:\n  - name: MEM\n    valueFrom:\n      resourceFieldRef:"
+                    + " {resource: limits.memory, divisor: true}"),
+            "spec.engine.env[0].valueFrom.resourceFieldRef.divisor: Invalid value: \"boolean\":"
+                + " spec.engine.env[0].valueFrom.resourceFieldRef.divisor in body must be of type"
+                + " integer or string: \"boolean\"",
             "Invalid value: \"null\": some validation rules were not checked because the object"
                 + " was invalid; correct the existing errors to complete validation"));
     cases.add(

@@ -88,6 +88,21 @@ class ValidManifestsTest {
                      observedGeneration: 3, lastTransitionTime: "2026-01-01T00:00:00Z"}
                   history: [{time: "2026-01-01T00:00:00Z", from: Waking, to: Ready}]
                 """),
+        Arguments.of(
+            "whole numbers written as decimals, int-or-string quantities",
+            endpoint(
+                """
+                model: {name: m}
+                tiers: [a]
+                access: {public: true}
+                replicas: 2.0
+                engine:
+                  env:
+                  - name: MEM_MB
+                    valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}
+                  - name: CPU
+                    valueFrom: {resourceFieldRef: {resource: limits.cpu, divisor: 1}}
+                """)),
         Arguments.of("a GpuTier with only its capacity type", gpuTier("capacityType: reserved")),
         Arguments.of(
             "a GpuTier with every field",
