@@ -21,7 +21,7 @@ final class CelValues {
       map.forEach(
           (k, v) -> {
             String key = String.valueOf(k);
-            out.put(key, of(v, childSchema(schema, key)));
+            out.put(key, of(v, schema == null ? null : schema.child(key)));
           });
       return out;
     }
@@ -37,14 +37,6 @@ final class CelValues {
       return asDouble ? n.doubleValue() : toLong(n);
     }
     return value;
-  }
-
-  private static SchemaNode childSchema(SchemaNode schema, String key) {
-    if (schema == null) {
-      return null;
-    }
-    SchemaNode property = schema.properties().get(key);
-    return property != null ? property : schema.additionalProperties();
   }
 
   private static long toLong(Number n) {

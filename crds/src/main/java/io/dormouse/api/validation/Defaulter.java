@@ -31,7 +31,7 @@ final class Defaulter {
                   map.put(name, JsonTree.copy(property.defaultValue()));
                 }
               });
-      map.forEach((name, child) -> apply(child, childSchema(schema, name)));
+      map.forEach((name, child) -> apply(child, schema.child(name)));
     } else if (value instanceof List<?> list) {
       list.forEach(item -> apply(item, schema.items()));
     }
@@ -41,15 +41,10 @@ final class Defaulter {
     Iterator<Map.Entry<String, Object>> entries = map.entrySet().iterator();
     while (entries.hasNext()) {
       Map.Entry<String, Object> entry = entries.next();
-      SchemaNode child = childSchema(schema, entry.getKey());
+      SchemaNode child = schema.child(entry.getKey());
       if (entry.getValue() == null && (child == null || !child.nullable())) {
         entries.remove();
       }
     }
-  }
-
-  private static SchemaNode childSchema(SchemaNode schema, String name) {
-    SchemaNode property = schema.properties().get(name);
-    return property != null ? property : schema.additionalProperties();
   }
 }

@@ -1,6 +1,7 @@
 package io.dormouse.api.validation;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -53,7 +54,7 @@ final class ObjectMetaRules {
 
   /** The metadata a root-level CEL rule may see: only name and generateName, as in Kubernetes. */
   static Map<String, Object> visibleToRules(Object metadata) {
-    Map<String, Object> visible = new java.util.LinkedHashMap<>();
+    Map<String, Object> visible = new LinkedHashMap<>();
     if (metadata instanceof Map<?, ?> meta) {
       for (String key : List.of("name", "generateName")) {
         if (meta.get(key) != null) {

@@ -83,6 +83,12 @@ record SchemaNode(
         List.copyOf(compiled));
   }
 
+  /** The schema of an object's field: its declared property, else the map's value schema. */
+  SchemaNode child(String name) {
+    SchemaNode property = properties.get(name);
+    return property != null ? property : additionalProperties;
+  }
+
   /** Whether unknown keys of an object are kept rather than refused. */
   boolean acceptsUnknownFields() {
     return preserveUnknownFields && additionalProperties == null;
