@@ -97,6 +97,14 @@ class DefaultsTest {
   }
 
   @Test
+  void defaultingTwiceChangesNothingMore() {
+    Map<String, Object> once = validator.withDefaults(Manifests.parse(MINIMAL));
+
+    assertThat(validator.withDefaults(once)).isEqualTo(once);
+    assertThat(validator.validate(once).errors()).isEmpty();
+  }
+
+  @Test
   void unknownKindsComeBackUnchanged() {
     Map<String, Object> pod =
         Manifests.parse("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}");
