@@ -6,6 +6,7 @@ import io.dormouse.operator.reconcile.GpuTierReconciler;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +28,23 @@ public final class OperatorApp implements AutoCloseable {
   private final Operator operator;
   private final ManagementServer management;
   private final KubernetesClient ownedClient;
+  private final AtomicBoolean closing;
 
   private OperatorApp(
-      Operator operator, ManagementServer management, KubernetesClient ownedClient) {
+      Operator operator,
+      ManagementServer management,
+      KubernetesClient ownedClient,
+      AtomicBoolean closing) {
     this.operator = operator;
     this.management = management;
     this.ownedClient = ownedClient;
+    this.closing = closing;
   }
 
   public static OperatorApp start(OperatorSettings s) {
     KubernetesClient ownedClient = s.client() == null ? newClient(s.kubeconfig()) : null;
     KubernetesClient client = s.client() != null ? s.client() : ownedClient;
+    AtomicBoolean closing = new AtomicBoolean();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OperatorMetrics metrics = new OperatorMetrics(registry, s.clock());
     // SSA off for the primary and for dependents: the Fabric8 mock server has none, and what runs
@@ -51,9 +59,7 @@ public final class OperatorApp implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   .withStopOnInformerErrorDuringStartup(true);
               if (s.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        OperatorSettings.LEADER_LEASE, s.operatorNamespace(), s.identity()));
+                o.withLeaderElectionConfiguration(leaderElection(s, closing));
               }
             });
     EndpointReconciler endpoints =
@@ -95,7 +101,34 @@ public final class OperatorApp implements AutoCloseable {
         s.watchNamespaces().isEmpty() ? "all namespaces" : s.watchNamespaces(),
         management.port(),
         s.leaderElection() ? "on" : "off");
-    return new OperatorApp(operator, management, ownedClient);
+    return new OperatorApp(operator, management, ownedClient, closing);
+  }
+
+  /**
+   * A replica that loses the lead while running must stop acting at once: it exits and restarts as
+   * a follower. One that loses it because it is being closed (the simulator, tests) does not.
+   */
+  private static LeaderElectionConfiguration leaderElection(
+      OperatorSettings s, AtomicBoolean closing) {
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            () -> LOG.info("operator {} leads", s.identity()),
+            () -> {
+              if (!closing.get()) {
+                LOG.error("operator {} lost the lead; exiting", s.identity());
+                System.exit(1);
+              }
+            },
+            leader -> LOG.info("operator {}: the leader is {}", s.identity(), leader));
+    return new LeaderElectionConfiguration(
+        OperatorSettings.LEADER_LEASE,
+        s.operatorNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        s.identity(),
+        callbacks,
+        false);
   }
 
   private static KubernetesClient newClient(String kubeconfig) {
@@ -117,6 +150,7 @@ public final class OperatorApp implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     try {
       operator.stop();
     } finally {

@@ -3,12 +3,17 @@ package io.dormouse.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dormouse.api.v1alpha1.GpuTier;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.Wiring;
 import io.dormouse.operator.OperatorApp;
 import io.dormouse.operator.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -52,14 +57,158 @@ class OperatorMockServerTest {
   }
 
   private OperatorApp startOperator() {
-    return OperatorApp.start(
-        OperatorSettings.defaults()
-            .withClient(client)
-            .withClock(clock)
-            .withLeaderElection(false)
-            .withManagementPort(0)
-            .withOperatorNamespace("dormouse-system")
-            .withMaxReconcileInterval(Duration.ofSeconds(1)));
+    return OperatorApp.start(settings());
+  }
+
+  private OperatorSettings settings() {
+    return OperatorSettings.defaults()
+        .withClient(client)
+        .withClock(clock)
+        .withLeaderElection(false)
+        .withManagementPort(0)
+        .withOperatorNamespace("dormouse-system")
+        .withMaxReconcileInterval(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void twoEndpointsWakingAtOnceDoNotBothTakeTheLastGpus() {
+    cluster.tier("scarce", 1);
+    cluster.endpoint("one", "scarce", "b");
+    cluster.endpoint("two", "scarce", "b");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("one")).isEqualTo(Phase.Hibernated);
+              assertThat(phase("two")).isEqualTo(Phase.Hibernated);
+            });
+
+    clock.advance(Duration.ofSeconds(5));
+    cluster.request("one");
+    cluster.request("two");
+
+    await("one endpoint on the capped tier, the other on the next")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.replicas("one", "scarce") + cluster.replicas("two", "scarce"))
+                  .isEqualTo(1);
+              assertThat(cluster.replicas("one", "b") + cluster.replicas("two", "b")).isEqualTo(1);
+            });
+    await("the tier's status counts its GPUs and names the endpoint")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              GpuTier scarce = client.resources(GpuTier.class).withName("scarce").get();
+              assertThat(scarce.getStatus()).isNotNull();
+              assertThat(scarce.getStatus().getGpusInUse()).isEqualTo(1);
+              assertThat(scarce.getStatus().getEndpoints())
+                  .singleElement()
+                  .satisfies(e -> assertThat(e).isIn("team/one", "team/two"));
+            });
+  }
+
+  @Test
+  void aPresetFromTheCatalogAndASpecChangeRollTheDeployment() {
+    client
+        .configMaps()
+        .inNamespace("dormouse-system")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("dormouse-model-presets")
+                .withNamespace("dormouse-system")
+                .endMetadata()
+                .addToData(
+                    "presets.yaml",
+                    "small:\n  model: Qwen/Qwen2.5-0.5B-Instruct\n  params: [--max-model-len=4096]\n")
+                .build())
+        .create();
+    InferenceEndpoint ep = new InferenceEndpoint();
+    ep.setMetadata(new ObjectMetaBuilder().withName("qwen").withNamespace(Cluster.NS).build());
+    ep.getSpec().getModel().setPreset("small");
+    ep.getSpec().setTiers(java.util.List.of("a"));
+    ep.getSpec().getAccess().setPublic(true);
+    client.resource(ep).create();
+
+    await("the preset fills the engine's model and params")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              Deployment d = cluster.deployment("qwen", "a");
+              assertThat(d).isNotNull();
+              assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                  .containsSubsequence("--model", "Qwen/Qwen2.5-0.5B-Instruct")
+                  .contains("--max-model-len=4096");
+            });
+
+    client
+        .resources(InferenceEndpoint.class)
+        .inNamespace(Cluster.NS)
+        .withName("qwen")
+        .edit(
+            e -> {
+              e.getSpec().getEngine().setImage("vllm/vllm-openai:v0.12.0");
+              return e;
+            });
+    await("a spec change rolls the Deployment")
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        cluster
+                            .deployment("qwen", "a")
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .isEqualTo("vllm/vllm-openai:v0.12.0"));
+    assertThat(cluster.replicas("qwen", "a")).as("still asleep").isZero();
+  }
+
+  @Test
+  void withLeaderElectionAndOneWatchedNamespaceTheLeaderActs() {
+    // The SDK checks its Lease permissions first; the CRUD mock cannot answer that review.
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+    operator.close();
+    operator =
+        OperatorApp.start(
+            settings()
+                .withLeaderElection(true)
+                .withIdentity("op-1")
+                .withWatchNamespaces(java.util.Set.of(Cluster.NS)));
+    cluster.endpoint("led", "a");
+
+    await().atMost(BOUND).untilAsserted(() -> assertThat(phase("led")).isEqualTo(Phase.Hibernated));
+    assertThat(
+            client
+                .leases()
+                .inNamespace("dormouse-system")
+                .withName(OperatorSettings.LEADER_LEASE)
+                .get()
+                .getSpec()
+                .getHolderIdentity())
+        .isEqualTo("op-1");
   }
 
   @Test
