@@ -29,6 +29,10 @@ public final class FakeEngine implements AutoCloseable {
   public volatile long holdMillis = 0;
 
   public final AtomicInteger received = new AtomicInteger();
+
+  /** Streams whose client went away before the end. */
+  public final AtomicInteger aborted = new AtomicInteger();
+
   public final AtomicInteger inFlight = new AtomicInteger();
   public final AtomicInteger peakInFlight = new AtomicInteger();
   public final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
@@ -104,6 +108,7 @@ public final class FakeEngine implements AutoCloseable {
 
   private void sendChunk(HttpServerResponse out, String model, int i, int n, boolean usage) {
     if (out.closed()) {
+      aborted.incrementAndGet();
       inFlight.decrementAndGet();
       return;
     }
