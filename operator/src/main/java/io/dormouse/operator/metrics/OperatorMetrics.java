@@ -4,13 +4,17 @@ import io.dormouse.api.v1alpha1.Phase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +44,20 @@ public final class OperatorMetrics {
     gauges.phase.set(phase);
     gauges.ready.set(readyReplicas);
     gauges.maintenance.set(maintenance ? 1 : 0);
+  }
+
+  /** Drops the gauges of endpoints that no longer exist (keys are namespace/name). */
+  public void retainEndpoints(Set<String> live) {
+    endpoints
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (live.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().meters.forEach(registry::remove);
+              return true;
+            });
   }
 
   /** dormouse_endpoint_wake_duration_seconds. */
@@ -96,19 +114,22 @@ public final class OperatorMetrics {
     EndpointGauges gauges = new EndpointGauges();
     Tags tags = Tags.of("namespace", namespace, "endpoint", endpoint);
     for (Phase phase : Phase.values()) {
-      Gauge.builder("dormouse.endpoint.phase", gauges.phase, p -> p.get() == phase ? 1 : 0)
-          .description("1 for the endpoint's current phase, 0 otherwise")
-          .tags(tags.and("phase", phase.name()))
-          .register(registry);
+      gauges.meters.add(
+          Gauge.builder("dormouse.endpoint.phase", gauges.phase, p -> p.get() == phase ? 1 : 0)
+              .description("1 for the endpoint's current phase, 0 otherwise")
+              .tags(tags.and("phase", phase.name()))
+              .register(registry));
     }
-    Gauge.builder("dormouse.endpoint.ready.replicas", gauges.ready, AtomicInteger::get)
-        .description("Engine replicas ready to serve")
-        .tags(tags)
-        .register(registry);
-    Gauge.builder("dormouse.endpoint.maintenance", gauges.maintenance, AtomicInteger::get)
-        .description("1 while spec.maintenance silences the endpoint's alerts")
-        .tags(tags)
-        .register(registry);
+    gauges.meters.add(
+        Gauge.builder("dormouse.endpoint.ready.replicas", gauges.ready, AtomicInteger::get)
+            .description("Engine replicas ready to serve")
+            .tags(tags)
+            .register(registry));
+    gauges.meters.add(
+        Gauge.builder("dormouse.endpoint.maintenance", gauges.maintenance, AtomicInteger::get)
+            .description("1 while spec.maintenance silences the endpoint's alerts")
+            .tags(tags)
+            .register(registry));
     return gauges;
   }
 
@@ -116,6 +137,7 @@ public final class OperatorMetrics {
     final AtomicReference<Phase> phase = new AtomicReference<>();
     final AtomicInteger ready = new AtomicInteger();
     final AtomicInteger maintenance = new AtomicInteger();
+    final List<Meter> meters = new ArrayList<>();
   }
 
   /** GPU-seconds as the integral of GPUs asked over time. */

@@ -234,6 +234,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
             .list()
             .map(e -> GpuLedger.key(e.getMetadata().getNamespace(), e.getMetadata().getName()))
             .collect(Collectors.toSet());
+    metrics.retainEndpoints(live);
     InferenceEndpointStatus before = endpoint.getStatus();
     Plan plan =
         ledger.decide(

@@ -1,0 +1,97 @@
+package io.dormouse.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dormouse.operator.lifecycle.TierObservation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** How pods read to the lifecycle: one row per pod state the kubelet or scheduler reports. */
+class TierObserverTest {
+
+  private static final Instant NOW = Instant.parse("2026-01-01T01:00:00Z");
+
+  static Stream<Arguments> pods() {
+    return Stream.of(
+        Arguments.of("running", pod(null, null, false), null, null),
+        Arguments.of(
+            "unschedulable",
+            pod("2026-01-01T00:55:00Z", null, false),
+            Instant.parse("2026-01-01T00:55:00Z"),
+            null),
+        Arguments.of("crash loop", pod(null, "CrashLoopBackOff", false), null, "CrashLoopBackOff"),
+        Arguments.of(
+            "image pull back-off", pod(null, "ImagePullBackOff", false), null, "ImagePullBackOff"),
+        Arguments.of(
+            "image pull error", pod(null, "ErrImagePull", false), null, "ImagePullBackOff"),
+        Arguments.of("still creating", pod(null, "ContainerCreating", false), null, null),
+        Arguments.of(
+            "terminating pods do not count",
+            pod("2026-01-01T00:00:00Z", "CrashLoopBackOff", true),
+            null,
+            null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pods")
+  void summarises(String name, Pod pod, Instant unschedulableSince, String problem) {
+    Deployment d =
+        new DeploymentBuilder()
+            .withNewSpec()
+            .withReplicas(1)
+            .endSpec()
+            .withNewStatus()
+            .withReadyReplicas(0)
+            .endStatus()
+            .build();
+
+    TierObservation seen = TierObserver.summarise("a", d, List.of(pod), NOW);
+
+    assertThat(seen.askedReplicas()).isEqualTo(1);
+    assertThat(seen.pods()).isEqualTo(1);
+    assertThat(seen.unschedulableSince()).isEqualTo(unschedulableSince);
+    assertThat(seen.problem() == null ? null : seen.problem().reason()).isEqualTo(problem);
+  }
+
+  private static Pod pod(String unschedulableSince, String waiting, boolean terminating) {
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("llama-a-1")
+            .withDeletionTimestamp(terminating ? "2026-01-01T00:59:00Z" : null)
+            .endMetadata()
+            .withNewStatus()
+            .endStatus();
+    if (unschedulableSince != null) {
+      b.editStatus()
+          .addNewCondition()
+          .withType("PodScheduled")
+          .withStatus("False")
+          .withReason("Unschedulable")
+          .withLastTransitionTime(unschedulableSince)
+          .endCondition()
+          .endStatus();
+    }
+    if (waiting != null) {
+      b.editStatus()
+          .addNewContainerStatus()
+          .withName("engine")
+          .withNewState()
+          .withNewWaiting()
+          .withReason(waiting)
+          .endWaiting()
+          .endState()
+          .endContainerStatus()
+          .endStatus();
+    }
+    return b.build();
+  }
+}
