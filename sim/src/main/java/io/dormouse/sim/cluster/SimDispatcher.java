@@ -36,7 +36,7 @@ final class SimDispatcher extends Dispatcher {
 
   private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
   private final CustomResourceAdmission admission;
-  private final Object admissionLock = new Object();
+  private final Object writeLock = new Object();
 
   SimDispatcher(CustomResourceAdmission admission) {
     this.admission = admission;
@@ -54,77 +54,80 @@ final class SimDispatcher extends Dispatcher {
         return json(
             404, ApiStatus.status(404, "NotFound", "the server could not find " + path, null));
       }
+      return store.dispatch(request);
     }
-    RecordedRequest req = mergePatchForStrategic(request);
-    boolean write =
-        req.method() == HttpMethod.POST
-            || req.method() == HttpMethod.PUT
-            || req.method() == HttpMethod.PATCH;
-    if (write && path.startsWith(GROUP_PREFIX)) {
-      // One Dormouse write at a time, so that what was validated is what gets stored.
-      synchronized (admissionLock) {
-        return admitted(req, path);
+    // One write at a time, so that a read-modify-write below sees no other write in between.
+    synchronized (writeLock) {
+      try {
+        return write(request, path);
+      } catch (IOException | RuntimeException e) {
+        return json(
+            400,
+            ApiStatus.status(
+                400, "BadRequest", "cannot read the request: " + e.getMessage(), null));
       }
+    }
+  }
+
+  private MockResponse write(RecordedRequest request, String path) throws IOException {
+    // Reading a recorded body consumes it: the store always gets a fresh copy.
+    String body = request.getUtf8Body();
+    RecordedRequest req = withBody(request, body, request.getHeaders());
+    if (req.method() == HttpMethod.PATCH && !isJsonPatch(req)) {
+      req = mergePatchAsPut(req, path, body);
+      if (req == null) {
+        return json(404, ApiStatus.status(404, "NotFound", path + " not found", null));
+      }
+    }
+    if (path.startsWith(GROUP_PREFIX)
+        && (req.method() == HttpMethod.POST
+            || req.method() == HttpMethod.PUT
+            || req.method() == HttpMethod.PATCH)) {
+      return admitted(req, path);
     }
     return store.dispatch(req);
   }
 
-  private MockResponse admitted(RecordedRequest request, String path) {
-    try {
-      boolean create = request.method() == HttpMethod.POST;
-      // Reading a recorded body consumes it: the store gets a fresh copy.
-      String body = request.getUtf8Body();
-      RecordedRequest req = withBody(request, body);
-      Map<String, Object> proposed =
-          proposed(req.method(), req.getHeader("Content-Type"), body, path);
-      if (proposed == null) {
-        return store.dispatch(req); // nothing stored there: the store answers 404
-      }
-      CustomResourceAdmission.Decision decision = admission.admit(proposed, create);
-      if (!decision.allowed()) {
-        LOG.info("api server: refused {} {}: {}", request.method(), path, decision.message());
-        return json(
-            422,
-            ApiStatus.invalid(
-                "dormouse.io",
-                String.valueOf(proposed.get("kind")),
-                name(proposed),
-                decision.message(),
-                decision.causes()));
-      }
-      if (create) {
-        return store.dispatch(withBody(req, JSON.writeValueAsString(decision.object())));
-      }
-      return store.dispatch(req);
-    } catch (IOException | RuntimeException e) {
-      return json(
-          400,
-          ApiStatus.status(400, "BadRequest", "cannot read the request: " + e.getMessage(), null));
+  private MockResponse admitted(RecordedRequest req, String path) throws IOException {
+    boolean create = req.method() == HttpMethod.POST;
+    String body = req.getUtf8Body();
+    req = withBody(req, body, req.getHeaders());
+    Map<String, Object> proposed = proposed(req.method(), body, path);
+    if (proposed == null) {
+      return store.dispatch(req); // nothing stored there: the store answers 404
     }
+    CustomResourceAdmission.Decision decision = admission.admit(proposed, create);
+    if (!decision.allowed()) {
+      LOG.info("api server: refused {} {}: {}", req.method(), path, decision.message());
+      return json(
+          422,
+          ApiStatus.invalid(
+              "dormouse.io",
+              String.valueOf(proposed.get("kind")),
+              name(proposed),
+              decision.message(),
+              decision.causes()));
+    }
+    if (create) {
+      return store.dispatch(
+          withBody(req, JSON.writeValueAsString(decision.object()), req.getHeaders()));
+    }
+    return store.dispatch(req);
   }
 
   /** The object as the store would hold it after this write, or null when there is none. */
-  private Map<String, Object> proposed(
-      HttpMethod method, String contentType, String requestBody, String path) throws IOException {
+  private Map<String, Object> proposed(HttpMethod method, String requestBody, String path)
+      throws IOException {
     JsonNode body = JSON.readTree(requestBody);
     if (method == HttpMethod.POST) {
       return JSON.convertValue(body, MAP);
     }
     boolean statusPath = path.endsWith("/status");
-    String objectPath = statusPath ? path.substring(0, path.length() - "/status".length()) : path;
-    MockResponse current = store.handleGet(objectPath);
-    if (current.code() != 200) {
+    JsonNode stored = stored(path);
+    if (stored == null) {
       return null;
     }
-    JsonNode stored = JSON.readTree(current.getBody().readUtf8());
-    JsonNode full;
-    if (method == HttpMethod.PUT) {
-      full = body;
-    } else if (contentType == null || contentType.startsWith("application/json-patch+json")) {
-      full = JsonPatch.apply(body, stored);
-    } else {
-      full = JSON.readerForUpdating(stored.deepCopy()).readValue(body);
-    }
+    JsonNode full = method == HttpMethod.PUT ? body : JsonPatch.apply(body, stored);
     ObjectNode result = (ObjectNode) (statusPath ? stored.deepCopy() : full.deepCopy());
     JsonNode status = statusPath ? full.get("status") : stored.get("status");
     if (status != null) {
@@ -133,6 +136,45 @@ final class SimDispatcher extends Dispatcher {
       result.remove("status");
     }
     return JSON.convertValue(result, MAP);
+  }
+
+  /**
+   * A merge patch (or a strategic one, which for what kubectl and controllers send reads the same)
+   * becomes a PUT of the merged object, merged as RFC 7386 says: the store's own merge appends to
+   * arrays. Null when there is no object to patch.
+   */
+  private RecordedRequest mergePatchAsPut(RecordedRequest req, String path, String body)
+      throws IOException {
+    JsonNode stored = stored(path);
+    if (stored == null) {
+      return null;
+    }
+    JsonNode patch = JSON.readTree(body);
+    ObjectNode merged = (ObjectNode) MergePatch.apply(stored, patch);
+    boolean pinned = patch.path("metadata").has("resourceVersion");
+    if (!pinned && stored.path("metadata").has("resourceVersion")) {
+      // A patch without a resourceVersion applies to whatever is stored, never conflicting.
+      ((ObjectNode) merged.withObject("/metadata"))
+          .put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());
+    }
+    return new RecordedRequest(
+        "HTTP/1.1",
+        HttpMethod.PUT,
+        req.getPath(),
+        req.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+        new Buffer(JSON.writeValueAsBytes(merged)));
+  }
+
+  /** The stored object a path (or its /status) names, or null. */
+  private JsonNode stored(String path) throws IOException {
+    String objectPath =
+        path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
+    MockResponse current = store.handleGet(objectPath);
+    if (current.code() != 200 || current.getBody() == null) {
+      return null;
+    }
+    JsonNode node = JSON.readTree(current.getBody().readUtf8());
+    return node != null && node.has("metadata") ? node : null;
   }
 
   private List<Map<String, Object>> crds() {
@@ -150,32 +192,19 @@ final class SimDispatcher extends Dispatcher {
     }
   }
 
-  /**
-   * The mock store knows JSON and merge patches only; kubectl sends built-in kinds a strategic
-   * merge patch, which for the fields kubectl apply touches reads as a merge patch.
-   */
-  private static RecordedRequest mergePatchForStrategic(RecordedRequest req) {
+  private static boolean isJsonPatch(RecordedRequest req) {
     String type = req.getHeader("Content-Type");
-    if (req.method() != HttpMethod.PATCH
-        || type == null
-        || !type.startsWith("application/strategic-merge-patch+json")) {
-      return req;
-    }
-    return new RecordedRequest(
-        "HTTP/1.1",
-        req.method(),
-        req.getPath(),
-        req.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build(),
-        req.getBody());
+    return type == null || type.startsWith("application/json-patch+json");
   }
 
-  private static RecordedRequest withBody(RecordedRequest req, String body) {
+  private static RecordedRequest withBody(
+      RecordedRequest req, String body, io.fabric8.mockwebserver.http.Headers headers) {
     return new RecordedRequest(
         "HTTP/1.1",
         req.method(),
         req.getPath(),
-        req.getHeaders(),
-        new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+        headers,
+        new Buffer(body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
   }
 
   @SuppressWarnings("unchecked")

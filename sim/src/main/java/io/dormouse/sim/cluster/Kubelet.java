@@ -1,0 +1,453 @@
+package io.dormouse.sim.cluster;
+
+import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.sim.engine.EngineConfig;
+import io.dormouse.sim.engine.EngineSimulator;
+import io.dormouse.sim.engine.VllmArgs;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stand-in kubelet of every simulated node: runs each scheduled engine pod as an engine
+ * simulator on the pod's own loopback address, probes its /health and reports readiness through the
+ * pod's conditions, restarts a crashed engine with a back-off (CrashLoopBackOff), fails an image it
+ * cannot pull, and on deletion lets the engine drain for the pod's grace period before it releases
+ * the pod. Pods that are not engines run as a no-op container.
+ */
+final class Kubelet extends ControlLoop {
+
+  /** An image whose name contains this cannot be pulled: ErrImagePull, as a typo'd tag. */
+  static final String UNPULLABLE = "does-not-exist";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+
+  private final KubernetesClient client;
+  private final Vertx vertx;
+  private final PodAddresses addresses = new PodAddresses();
+  private final Duration crashBackoff;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final Map<String, Sandbox> containers = new HashMap<>();
+
+  /** What the kubelet runs for one pod: its address and engine, across restarts. */
+  private static final class Sandbox {
+    final String ip;
+    EngineSimulator engine;
+    int restarts;
+    Instant backoffUntil;
+    String lastTermination;
+    boolean stopping;
+    boolean stopped;
+
+    Sandbox(String ip) {
+      this.ip = ip;
+    }
+  }
+
+  Kubelet(KubernetesClient client, Vertx vertx, Duration crashBackoff) {
+    super("kubelet", Duration.ofMillis(500));
+    this.client = client;
+    this.vertx = vertx;
+    this.crashBackoff = crashBackoff;
+  }
+
+  @Override
+  void start() {
+    watch(client.pods().inAnyNamespace());
+    super.start();
+  }
+
+  /** The engine running for a pod, for tests that play faults on it. */
+  EngineSimulator engine(String namespace, String pod) {
+    Pod p = client.pods().inNamespace(namespace).withName(pod).get();
+    Sandbox c = p == null ? null : containers.get(p.getMetadata().getUid());
+    return c == null ? null : c.engine;
+  }
+
+  @Override
+  protected void reconcile() {
+    Set<String> nodes = new HashSet<>();
+    client.nodes().list().getItems().forEach(n -> nodes.add(n.getMetadata().getName()));
+    Set<String> seen = new HashSet<>();
+    for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
+      if (!Pods.scheduled(pod)) {
+        continue;
+      }
+      seen.add(pod.getMetadata().getUid());
+      try {
+        sync(pod, nodes.contains(pod.getSpec().getNodeName()));
+      } catch (KubernetesClientException e) {
+        LOG.debug("pod {}: retrying: {}", key(pod), e.getMessage());
+      }
+    }
+    // Pods removed without our finalizer (force-deleted): their engines stop too.
+    for (String uid : new ArrayList<>(containers.keySet())) {
+      if (!seen.contains(uid)) {
+        Sandbox c = containers.remove(uid);
+        if (c.engine != null) {
+          c.engine.close();
+        }
+      }
+    }
+  }
+
+  private void sync(Pod pod, boolean nodeExists) {
+    String uid = pod.getMetadata().getUid();
+    Sandbox c = containers.get(uid);
+    if (Pods.terminating(pod) || !nodeExists) {
+      terminate(pod, c, nodeExists);
+      return;
+    }
+    if (Pods.finished(pod)) {
+      return;
+    }
+    if (c == null) {
+      c = new Sandbox(addresses.next());
+      containers.put(uid, c);
+    }
+    Container spec = pod.getSpec().getContainers().get(0);
+    if (spec.getImage() != null && spec.getImage().contains(UNPULLABLE)) {
+      writeStatus(
+          pod,
+          c,
+          waiting(
+              spec,
+              c,
+              "ErrImagePull",
+              "failed to pull and unpack image \"" + spec.getImage() + "\": not found"),
+          false);
+      return;
+    }
+    if (!isEngine(pod)) {
+      writeStatus(pod, c, running(spec, c), true);
+      return;
+    }
+    if (c.engine != null && isDead(c.engine.state())) {
+      c.lastTermination = c.engine.state() == EngineSimulator.State.FAILED ? "Error" : "Error";
+      c.engine.close();
+      c.engine = null;
+      c.restarts++;
+      long factor = 1L << Math.min(5, c.restarts - 1);
+      c.backoffUntil = Instant.now().plus(crashBackoff.multipliedBy(factor));
+      LOG.warn("pod {}: engine exited; restart {} after back-off", key(pod), c.restarts);
+      after(crashBackoff.multipliedBy(factor), this::poke);
+    }
+    if (c.engine == null) {
+      if (c.backoffUntil != null && Instant.now().isBefore(c.backoffUntil)) {
+        writeStatus(
+            pod,
+            c,
+            waiting(
+                spec,
+                c,
+                "CrashLoopBackOff",
+                "back-off restarting failed container " + spec.getName()),
+            false);
+        return;
+      }
+      if (!startEngine(pod, c, spec)) {
+        return;
+      }
+    }
+    boolean ready = c.engine.state() == EngineSimulator.State.READY && healthy(c.engine);
+    writeStatus(pod, c, running(spec, c), ready);
+  }
+
+  private boolean startEngine(Pod pod, Sandbox c, Container spec) {
+    List<String> args = new ArrayList<>();
+    if (spec.getCommand() != null) {
+      args.addAll(spec.getCommand());
+    }
+    if (spec.getArgs() != null) {
+      args.addAll(spec.getArgs());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar e : spec.getEnv() == null ? List.<EnvVar>of() : spec.getEnv()) {
+      if (e.getValue() != null) {
+        env.put(e.getName(), e.getValue());
+      }
+    }
+    EngineConfig config;
+    try {
+      config =
+          VllmArgs.apply(EngineConfig.builder().name(key(pod)).port(Wiring.ENGINE_PORT), args, env)
+              .host(c.ip)
+              .build();
+    } catch (RuntimeException e) {
+      LOG.warn("pod {}: engine arguments refused: {}", key(pod), e.getMessage());
+      c.engine = null;
+      c.restarts++;
+      c.backoffUntil = Instant.now().plus(crashBackoff);
+      after(crashBackoff, this::poke);
+      return false;
+    }
+    try {
+      c.engine =
+          EngineSimulator.start(vertx, config)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("pod {}: engine cannot listen on {}: {}", key(pod), c.ip, e.getMessage());
+      return false;
+    }
+    c.engine.onStateChange(s -> poke());
+    LOG.info("pod {}: engine started at {}:{}", key(pod), c.ip, c.engine.port());
+    return true;
+  }
+
+  private boolean healthy(EngineSimulator engine) {
+    try {
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(engine.baseUrl() + "/health"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void terminate(Pod pod, Sandbox c, boolean nodeExists) {
+    if (c != null && c.engine != null && !c.stopping) {
+      c.stopping = true;
+      Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
+      Duration period = nodeExists ? Duration.ofSeconds(grace == null ? 30 : grace) : Duration.ZERO;
+      LOG.info("pod {}: terminating, grace {}s", key(pod), period.toSeconds());
+      c.engine
+          .shutdown(period)
+          .onComplete(
+              v -> {
+                c.stopped = true;
+                poke();
+              });
+      return;
+    }
+    if (c != null && c.engine != null && !c.stopped) {
+      return; // draining
+    }
+    containers.remove(pod.getMetadata().getUid());
+    if (!nodeExists && !Pods.terminating(pod)) {
+      LOG.info("pod {}: node {} is gone, deleting the pod", key(pod), pod.getSpec().getNodeName());
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .delete();
+      return;
+    }
+    List<String> finalizers = new ArrayList<>(pod.getMetadata().getFinalizers());
+    if (finalizers.remove(Pods.KUBELET_FINALIZER)) {
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              Serialization.asJson(Map.of("metadata", Map.of("finalizers", finalizers))));
+      LOG.info("pod {}: terminated", key(pod));
+    }
+  }
+
+  private ContainerStatus running(Container spec, Sandbox c) {
+    return base(spec, c)
+        .withStarted(true)
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(Pods.now())
+        .endRunning()
+        .endState()
+        .build();
+  }
+
+  private ContainerStatus waiting(Container spec, Sandbox c, String reason, String message) {
+    return base(spec, c)
+        .withStarted(false)
+        .withNewState()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
+        .endState()
+        .build();
+  }
+
+  private ContainerStatusBuilder base(Container spec, Sandbox c) {
+    ContainerStatusBuilder b =
+        new ContainerStatusBuilder()
+            .withName(spec.getName())
+            .withImage(spec.getImage())
+            .withImageID("sim://" + spec.getImage())
+            .withRestartCount(c.restarts)
+            .withReady(false);
+    if (c.lastTermination != null) {
+      b.withNewLastState()
+          .withNewTerminated()
+          .withExitCode(1)
+          .withReason(c.lastTermination)
+          .endTerminated()
+          .endLastState();
+    }
+    return b;
+  }
+
+  private void writeStatus(Pod pod, Sandbox c, ContainerStatus container, boolean ready) {
+    container.setReady(ready);
+    List<PodCondition> conditions =
+        pod.getStatus() == null ? null : pod.getStatus().getConditions();
+    conditions =
+        Pods.withCondition(conditions, Pods.newCondition("PodScheduled", true, null, null));
+    conditions = Pods.withCondition(conditions, Pods.newCondition("Initialized", true, null, null));
+    String why = ready ? null : "ContainersNotReady";
+    String msg = ready ? null : "containers with unready status: [" + container.getName() + "]";
+    conditions =
+        Pods.withCondition(conditions, Pods.newCondition("ContainersReady", ready, why, msg));
+    conditions = Pods.withCondition(conditions, Pods.newCondition("Ready", ready, why, msg));
+    boolean running = container.getState().getRunning() != null;
+    String phase = running || c.restarts > 0 ? "Running" : "Pending";
+    var previous = pod.getStatus();
+    ContainerStatus before =
+        previous == null
+                || previous.getContainerStatuses() == null
+                || previous.getContainerStatuses().isEmpty()
+            ? null
+            : previous.getContainerStatuses().get(0);
+    if (previous != null
+        && phase.equals(previous.getPhase())
+        && c.ip.equals(previous.getPodIP())
+        && Objects.equals(summary(previous.getConditions()), summary(conditions))
+        && before != null
+        && sameContainer(before, container)) {
+      return;
+    }
+    if (before != null
+        && before.getState() != null
+        && before.getState().getRunning() != null
+        && running) {
+      container.getState().getRunning().setStartedAt(before.getState().getRunning().getStartedAt());
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("phase", phase);
+    status.put("podIP", c.ip);
+    status.put("podIPs", List.of(Map.of("ip", c.ip)));
+    status.put("hostIP", "127.0.0.1");
+    status.put(
+        "startTime",
+        previous != null && previous.getStartTime() != null ? previous.getStartTime() : Pods.now());
+    status.put("conditions", conditions);
+    status.put("containerStatuses", List.of(container));
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+    if (ready && !Pods.ready(pod)) {
+      LOG.info("pod {}: ready at {}", key(pod), c.ip);
+    }
+  }
+
+  private static boolean sameContainer(ContainerStatus a, ContainerStatus b) {
+    return Objects.equals(a.getReady(), b.getReady())
+        && Objects.equals(a.getRestartCount(), b.getRestartCount())
+        && Objects.equals(stateName(a), stateName(b));
+  }
+
+  private static String stateName(ContainerStatus s) {
+    if (s.getState() == null) {
+      return null;
+    }
+    if (s.getState().getRunning() != null) {
+      return "running";
+    }
+    if (s.getState().getWaiting() != null) {
+      return "waiting:" + s.getState().getWaiting().getReason();
+    }
+    return "terminated";
+  }
+
+  private static List<String> summary(List<PodCondition> conditions) {
+    List<String> out = new ArrayList<>();
+    if (conditions != null) {
+      conditions.forEach(c -> out.add(c.getType() + "=" + c.getStatus() + ":" + c.getReason()));
+    }
+    return out;
+  }
+
+  private static boolean isDead(EngineSimulator.State state) {
+    return state == EngineSimulator.State.CRASHED
+        || state == EngineSimulator.State.FAILED
+        || state == EngineSimulator.State.STOPPED;
+  }
+
+  private static boolean isEngine(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return labels != null && Wiring.ROLE_ENGINE.equals(labels.get(Wiring.LABEL_ROLE));
+  }
+
+  private static String key(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  @Override
+  protected void stop() {
+    List<io.vertx.core.Future<Void>> stops = new ArrayList<>();
+    containers
+        .values()
+        .forEach(
+            c -> {
+              if (c.engine != null) {
+                stops.add(c.engine.close());
+              }
+            });
+    containers.clear();
+    try {
+      io.vertx.core.Future.join(stops)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("kubelet: engines did not all stop: {}", e.toString());
+    }
+  }
+}
