@@ -90,7 +90,9 @@ public final class OperatorApp implements AutoCloseable {
           ManagementServer.start(
               s.managementPort(),
               registry,
-              () -> operator.getRuntimeInfo().allEventSourcesAreHealthy());
+              () ->
+                  operator.getRuntimeInfo().isStarted()
+                      && operator.getRuntimeInfo().allEventSourcesAreHealthy());
     } catch (IOException e) {
       throw new UncheckedIOException("management port " + s.managementPort(), e);
     }

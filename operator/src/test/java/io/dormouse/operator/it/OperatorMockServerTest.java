@@ -288,6 +288,8 @@ class OperatorMockServerTest {
     assertThat(cluster.eventReasons("llama"))
         .containsSubsequence("Waking", "TierFallback", "Ready", "Hibernating", "Hibernated");
 
+    assertThat(get("/livez").statusCode()).isEqualTo(200);
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
     String metrics = scrape();
     assertThat(metrics)
         .contains(
@@ -368,14 +370,17 @@ class OperatorMockServerTest {
   }
 
   private String scrape() throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + operator.managementPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + operator.managementPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }
