@@ -2,6 +2,7 @@ package io.dormouse.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.bench.matrix.CellComparison;
 import io.dormouse.bench.matrix.Endpoint;
 import io.dormouse.bench.matrix.MatrixRunner;
@@ -12,6 +13,8 @@ import io.dormouse.bench.report.Machine;
 import io.dormouse.bench.report.MarkdownReport;
 import io.dormouse.bench.report.TargetChecks;
 import io.dormouse.bench.targets.EngineProcess;
+import io.dormouse.bench.targets.GatewayProcess;
+import io.dormouse.bench.targets.MockApi;
 import io.dormouse.bench.targets.NginxConfig;
 import io.dormouse.bench.targets.NginxServer;
 import io.dormouse.bench.targets.Ports;
@@ -19,6 +22,7 @@ import io.dormouse.bench.wake.WakeResult;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -112,6 +116,29 @@ public final class BenchMain implements Callable<Integer> {
               Target.DIRECT,
               new Endpoint(
                   engine.chatUrl(), paced.chatUrl(), "bench", "bench-paced", engine.pid(), null));
+        }
+        if (targets.contains(Target.GATEWAY)) {
+          MockApi api = MockApi.start();
+          running.add(0, api);
+          GatewayProcess gateway = GatewayProcess.start(api, work, logs);
+          running.add(0, gateway);
+          GatewayProcess.addEndpoint(api.client(), "bench", Phase.Ready, engine.port(), 1024);
+          GatewayProcess.addEndpoint(api.client(), "bench-paced", Phase.Ready, paced.port(), 1024);
+          gateway.awaitRoute("bench", Duration.ofSeconds(30));
+          gateway.awaitRoute("bench-paced", Duration.ofSeconds(30));
+          notes.add(
+              "gateway: GatewayMain in its own JVM (-Xmx512m, default GC), API key checked,"
+                  + " per-project request and token buckets checked (limits set above the load),"
+                  + " usage taps and access log on, watching a Fabric8 mock API server");
+          endpoints.put(
+              Target.GATEWAY,
+              new Endpoint(
+                  gateway.chatUrl(),
+                  gateway.chatUrl(),
+                  "bench",
+                  "bench-paced",
+                  gateway.pid(),
+                  gateway.apiKey()));
         }
         if (targets.contains(Target.NGINX)) {
           int port = Ports.free();

@@ -21,7 +21,8 @@ final class RecordingDispatcher extends KubernetesCrudDispatcher {
     long at = System.nanoTime();
     String method = request.getMethod();
     if (!"GET".equals(method)) {
-      ApiWrite write = new ApiWrite(at, method, request.getPath(), request.getUtf8Body());
+      // The body is not read here: reading it would consume it before the store sees it.
+      ApiWrite write = new ApiWrite(at, method, request.getPath());
       List<Consumer<ApiWrite>> toTell;
       synchronized (this) {
         writes.add(write);
