@@ -59,6 +59,27 @@ class ImagesTest {
         .contains("!" + component + "/target/" + jar, "!" + component + "/target/lib/");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"operator", "gateway"})
+  void moduleBuildLaysOutWhatTheDockerfileCopies(String component) throws Exception {
+    var pom =
+        javax.xml.parsers.DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(images().getParent().resolve(component + "/pom.xml").toFile());
+    var xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+
+    assertThat(xpath.evaluate("/project/artifactId", pom)).isEqualTo("dormouse-" + component);
+    assertThat(xpath.evaluate("/project/build/finalName", pom)).isEqualTo("${project.artifactId}");
+    assertThat(xpath.evaluate("//archive/manifest/classpathPrefix", pom)).isEqualTo("lib/");
+    assertThat(xpath.evaluate("//archive/manifest/addClasspath", pom)).isEqualTo("true");
+    assertThat(xpath.evaluate("//archive/manifest/mainClass", pom))
+        .startsWith("io.dormouse." + component + ".");
+    assertThat(
+            xpath.evaluate(
+                "//execution[goals/goal='copy-dependencies']/configuration/outputDirectory", pom))
+        .isEqualTo("${project.build.directory}/lib");
+  }
+
   private static List<String> instruction(List<String> lines, String name) {
     return lines.stream()
         .filter(l -> l.startsWith(name + " "))
