@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +25,8 @@ import java.util.Map;
  * stands in for the kubelet and the Deployment controller where the operator needs them.
  */
 final class Cluster {
+
+  private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
   static final String NS = "team";
 
@@ -90,11 +94,9 @@ final class Cluster {
         .leases()
         .inNamespace(NS)
         .withName(Wiring.activityLeaseName(endpoint))
-        .edit(
-            l -> {
-              l.getSpec().setRenewTime(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-              return l;
-            });
+        .patch(
+            MERGE,
+            "{\"spec\":{\"renewTime\":\"" + MicroTimeFormat.format(clock.instant()) + "\"}}");
   }
 
   /** The scheduler's verdict on a new pod of the tier: no node fits. */
@@ -128,24 +130,30 @@ final class Cluster {
     client.resource(pod).create();
   }
 
+  /** metav1.MicroTime: RFC 3339 with microseconds. */
+  private static final class MicroTimeFormat {
+    private static final DateTimeFormatter F =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
+
+    static String format(Instant instant) {
+      return F.format(instant);
+    }
+  }
+
   void deletePods() {
     client.pods().inNamespace(NS).delete();
   }
 
   /** The Deployment controller's report that {@code ready} replicas are ready. */
   void ready(String endpoint, String tier, int ready) {
+    // Merge patches carry no resourceVersion, so they never conflict with the operator's writes.
     client
         .apps()
         .deployments()
         .inNamespace(NS)
         .withName(Wiring.engineName(endpoint, tier))
-        .editStatus(
-            d -> {
-              d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatus());
-              d.getStatus().setReadyReplicas(ready);
-              d.getStatus().setReplicas(ready);
-              return d;
-            });
+        .subresource("status")
+        .patch(MERGE, "{\"status\":{\"replicas\":" + ready + ",\"readyReplicas\":" + ready + "}}");
   }
 
   List<String> eventReasons(String endpoint) {

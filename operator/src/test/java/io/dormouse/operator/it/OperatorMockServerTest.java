@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
@@ -146,11 +148,10 @@ class OperatorMockServerTest {
         .resources(InferenceEndpoint.class)
         .inNamespace(Cluster.NS)
         .withName("qwen")
-        .edit(
-            e -> {
-              e.getSpec().getEngine().setImage("vllm/vllm-openai:v0.12.0");
-              return e;
-            });
+        // A merge patch, as kubectl sends: no resourceVersion to race the operator's status writes.
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"engine\":{\"image\":\"vllm/vllm-openai:v0.12.0\"}}}");
     await("a spec change rolls the Deployment")
         .atMost(BOUND)
         .untilAsserted(
