@@ -123,6 +123,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
             active--;
           }
         };
+    // the proxy and the wait queue take over the close handler; exchanges release when they finish
     request.response().endHandler(v -> release.run());
     request.response().closeHandler(v -> release.run());
     HttpServerResponse response = request.response();
@@ -150,7 +151,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
       if (request.method() != HttpMethod.POST) {
         refuse(request, methodNotAllowed(request), Map.of("Allow", "POST"));
       } else {
-        inference(new Exchange(request));
+        inference(new Exchange(request, release));
       }
     } else {
       refuse(

@@ -15,6 +15,10 @@ import java.util.Map;
 final class Exchange {
 
   final HttpServerRequest request;
+
+  /** Counts the request out of the in-flight total, once; graceful shutdown waits on that. */
+  final Runnable release;
+
   final long startNanos = System.nanoTime();
   Principal principal;
   RequestSummary summary;
@@ -29,8 +33,9 @@ final class Exchange {
   Backend backend;
   private boolean finished;
 
-  Exchange(HttpServerRequest request) {
+  Exchange(HttpServerRequest request, Runnable release) {
     this.request = request;
+    this.release = release;
   }
 
   boolean waiting() {
@@ -57,6 +62,7 @@ final class Exchange {
       return null;
     }
     finished = true;
+    release.run();
     return new RequestRecord(
         request.method().name(),
         request.path(),

@@ -77,7 +77,6 @@ final class Fleet implements FleetUpdates {
       LOG.info("endpoint {} model={} phase={}", route.ref(), route.servedName(), route.phase());
     }
     EndpointDispatcher<Exchange> d = dispatcher(route.ref());
-    refreshBackends(route);
     List<Exchange> failed =
         d.configure(
             route.limits().maxConcurrentPerReplica(),
@@ -87,7 +86,7 @@ final class Fleet implements FleetUpdates {
     for (Exchange x : failed) {
       waiters.fail(x, Exchange.endpointFailed(route));
     }
-    depth(route.ref(), d);
+    refreshBackends(route); // tiers may have changed; new limits may free slots for waiters
   }
 
   @Override

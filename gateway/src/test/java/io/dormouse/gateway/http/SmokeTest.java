@@ -1,15 +1,18 @@
 package io.dormouse.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.gateway.testing.GatewayWorld;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SmokeTest {
 
   @Test
-  void servesAChatCompletion() throws Exception {
+  void servesChatCompletionsAndEmbeddingsAndSharesLimitsAcrossGatewayReplicas() throws Exception {
     try (GatewayWorld world = GatewayWorld.start()) {
       String key = world.key("alpha");
       world.endpoint("llama", Phase.Ready, ie -> {});
@@ -19,9 +22,54 @@ class SmokeTest {
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).contains("tok0");
       assertThat(response.headers().firstValue("x-ratelimit-limit-requests")).hasValue("100");
+      assertThat(response.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("10000");
       var stream = world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", true));
       assertThat(stream.statusCode()).isEqualTo(200);
       assertThat(stream.body()).contains("tok2").contains("[DONE]").doesNotContain("\"usage\"");
+      var embedding =
+          world.post("/v1/embeddings", key, "{\"model\":\"llama\",\"input\":\"hello\"}");
+      assertThat(embedding.statusCode()).isEqualTo(200);
+      assertThat(embedding.body()).contains("\"embedding\"");
+
+      // two ready gateway replicas behind its Service: each enforces half of every limit
+      world
+          .client
+          .resource(
+              new EndpointSliceBuilder()
+                  .withNewMetadata()
+                  .withName("dormouse-gateway-abc")
+                  .withNamespace(GatewayWorld.GATEWAY_NS)
+                  .addToLabels("kubernetes.io/service-name", "dormouse-gateway")
+                  .endMetadata()
+                  .withAddressType("IPv4")
+                  .addNewPort()
+                  .withName("http")
+                  .withPort(8080)
+                  .endPort()
+                  .addNewEndpoint()
+                  .withAddresses("10.1.0.1")
+                  .withNewConditions()
+                  .withReady(true)
+                  .endConditions()
+                  .endEndpoint()
+                  .addNewEndpoint()
+                  .withAddresses("10.1.0.2")
+                  .withNewConditions()
+                  .withReady(true)
+                  .endConditions()
+                  .endEndpoint()
+                  .build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  world
+                      .post("/v1/chat/completions", key, GatewayWorld.chat("llama", false))
+                      .headers()
+                      .firstValue("x-ratelimit-limit-requests")
+                      .orElse("")
+                      .equals("50"));
     }
   }
 }
