@@ -2,6 +2,7 @@ package io.dormouse.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.Annotations;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -24,6 +25,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
         "size(self.metadata.name) <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",
     fieldPath = ".metadata.name",
     message = "must be a lowercase DNS label, at most 63 characters (it is a label value)")
+// Helm ships the CRDs as templates so upgrades reach them; keep them on uninstall, since
+// deleting a CRD deletes every endpoint and tier with it.
+@Annotations("helm.sh/resource-policy=keep")
 @Group(InferenceEndpoint.GROUP)
 @Version(InferenceEndpoint.VERSION)
 @Kind("GpuTier")

@@ -2,6 +2,7 @@ package io.dormouse.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.Annotations;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -26,6 +27,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
     fieldPath = ".metadata.name",
     message =
         "must be a lowercase DNS label that starts with a letter, at most 63 characters (it names the engine Services)")
+// Helm ships the CRDs as templates so upgrades reach them; keep them on uninstall, since
+// deleting a CRD deletes every endpoint and tier with it.
+@Annotations("helm.sh/resource-policy=keep")
 @Group(InferenceEndpoint.GROUP)
 @Version(InferenceEndpoint.VERSION)
 @Kind("InferenceEndpoint")
