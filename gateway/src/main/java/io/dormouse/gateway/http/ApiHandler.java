@@ -212,6 +212,9 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
           true);
       return;
     }
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      request.response().writeContinue(); // only now, so no body is invited before auth
+    }
     BodyReader.read(vertx, request, options.maxBodyBytes(), options.bodyTimeout().toMillis())
         .onSuccess(body -> routed(x, body))
         .onFailure(

@@ -316,6 +316,33 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void aClientExpecting100ContinueIsInvitedOnlyOnceAuthenticated() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", world.gateway.port())) {
+      socket.setSoTimeout(30_000);
+      byte[] body = OK.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n"
+                  + "Authorization: Bearer "
+                  + key
+                  + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[25];
+      int n = in.readNBytes(buf, 0, 25);
+      assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 100 Continue");
+      out.write(body);
+      out.flush();
+      String rest = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(rest).contains("HTTP/1.1 200 OK");
+    }
+  }
+
+  @Test
   void theGatewayKeepsServingAfterTheWholeTable() throws Exception {
     cases()
         .forEach(

@@ -69,6 +69,9 @@ class RateLimitHttpTest {
       double seconds = (sentAt.get(sentAt.size() - 1) - sentAt.get(0)) / 1e9;
       double burst = ProjectLimiter.capacity(limit);
       double rate = (admitted - burst) / seconds;
+      System.out.printf(
+          "rate-limit http: limit=%d/s offered=%d over %.2fs admitted=%d limited=%d rate=%.2f/s%n",
+          limit, total, seconds, admitted, limited, rate);
       assertThat(rate).isBetween(limit * 0.95, limit * 1.05);
       assertThat(
               world.metric(
