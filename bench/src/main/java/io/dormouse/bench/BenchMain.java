@@ -18,6 +18,7 @@ import io.dormouse.bench.targets.MockApi;
 import io.dormouse.bench.targets.NginxConfig;
 import io.dormouse.bench.targets.NginxServer;
 import io.dormouse.bench.targets.Ports;
+import io.dormouse.bench.wake.WakeBench;
 import io.dormouse.bench.wake.WakeResult;
 import java.net.URI;
 import java.nio.file.Files;
@@ -86,8 +87,21 @@ public final class BenchMain implements Callable<Integer> {
     WakeResult wake = null;
     OperatorScaleResult operator = null;
 
-    if (!skipMatrix) {
-      cells = matrix(plan, logs, work, notes);
+    try (EngineProcess engine =
+            EngineProcess.start("bench", WakeBench.models(plan.wakeTrials()), 0, logs);
+        EngineProcess paced =
+            EngineProcess.start(
+                "bench-paced", List.of(), BenchPlan.PACED_TOKENS_PER_SECOND, logs)) {
+      if (!skipMatrix) {
+        cells = matrix(plan, engine, paced, logs, work, notes);
+      }
+      if (!skipWake) {
+        wake = new WakeBench(plan.wakeTrials(), plan.waiters(), work, logs).run(engine);
+        notes.add(
+            "wake path: a fresh gateway process; the benchmark played the operator and the"
+                + " EndpointSlice controller (it turned the slice ready "
+                + "200 ms after the Lease write); instants taken in the mock API server's process");
+      }
     }
     BenchReport report =
         new BenchReport(
@@ -103,11 +117,15 @@ public final class BenchMain implements Callable<Integer> {
     return 0;
   }
 
-  private List<CellComparison> matrix(BenchPlan plan, Path logs, Path work, List<String> notes)
+  private List<CellComparison> matrix(
+      BenchPlan plan,
+      EngineProcess engine,
+      EngineProcess paced,
+      Path logs,
+      Path work,
+      List<String> notes)
       throws Exception {
-    try (EngineProcess engine = EngineProcess.start("bench", 0, logs);
-        EngineProcess paced =
-            EngineProcess.start("bench-paced", BenchPlan.PACED_TOKENS_PER_SECOND, logs)) {
+    {
       Map<Target, Endpoint> endpoints = new EnumMap<>(Target.class);
       List<AutoCloseable> running = new ArrayList<>();
       try {
@@ -120,7 +138,7 @@ public final class BenchMain implements Callable<Integer> {
         if (targets.contains(Target.GATEWAY)) {
           MockApi api = MockApi.start();
           running.add(0, api);
-          GatewayProcess gateway = GatewayProcess.start(api, work, logs);
+          GatewayProcess gateway = GatewayProcess.start(api, work, logs, c -> {});
           running.add(0, gateway);
           GatewayProcess.addEndpoint(api.client(), "bench", Phase.Ready, engine.port(), 1024);
           GatewayProcess.addEndpoint(api.client(), "bench-paced", Phase.Ready, paced.port(), 1024);

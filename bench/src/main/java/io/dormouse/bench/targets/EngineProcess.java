@@ -26,8 +26,12 @@ public final class EngineProcess implements AutoCloseable {
     this.model = model;
   }
 
-  public static EngineProcess start(String model, double tokensPerSecond, Path logDir)
-      throws Exception {
+  /**
+   * @param aliases further model names the engine answers to (the endpoints of the wake benchmark,
+   *     whose requests reach this same engine)
+   */
+  public static EngineProcess start(
+      String model, List<String> aliases, double tokensPerSecond, Path logDir) throws Exception {
     int port = Ports.free();
     ChildProcess child =
         ChildProcess.start(
@@ -35,20 +39,31 @@ public final class EngineProcess implements AutoCloseable {
             ChildProcess.java(
                 EngineMain.class.getName(),
                 List.of("-Xmx512m"),
-                List.of(
-                    "--model", model,
-                    "--host", "127.0.0.1",
-                    "--port", String.valueOf(port),
-                    "--max-num-seqs", "4096",
-                    "--startup", "0s",
-                    "--ttft", "0s",
-                    "--tps", String.valueOf(tokensPerSecond))),
+                args(model, aliases, tokensPerSecond, port)),
             Map.of(),
             logDir);
     EngineProcess engine = new EngineProcess(child, port, model);
     child.awaitLine(l -> l.startsWith("engine-sim serving"), Duration.ofSeconds(60));
     engine.awaitHealthy(Duration.ofSeconds(30));
     return engine;
+  }
+
+  private static List<String> args(
+      String model, List<String> aliases, double tokensPerSecond, int port) {
+    List<String> args = new java.util.ArrayList<>();
+    args.addAll(
+        List.of(
+            "--model", model,
+            "--host", "127.0.0.1",
+            "--port", String.valueOf(port),
+            "--max-num-seqs", "4096",
+            "--startup", "0s",
+            "--ttft", "0s",
+            "--tps", String.valueOf(tokensPerSecond)));
+    args.add("--served-model-name");
+    args.add(model);
+    args.addAll(aliases);
+    return args;
   }
 
   private void awaitHealthy(Duration timeout) throws Exception {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Target (b): the Dormouse gateway as its own process (GatewayMain, as in production), watching the
@@ -35,8 +36,12 @@ public final class GatewayProcess implements AutoCloseable {
     this.key = key;
   }
 
-  /** Seeds the key, the tier and the gateway's own Service, then starts the gateway. */
-  public static GatewayProcess start(MockApi api, Path work, Path logs) throws Exception {
+  /**
+   * Seeds the key, the tier and the gateway's own Service, then {@code before} (objects the gateway
+   * should find when it starts), then starts the gateway and waits until it is ready.
+   */
+  public static GatewayProcess start(
+      MockApi api, Path work, Path logs, Consumer<KubernetesClient> before) throws Exception {
     KubernetesClient client = api.client();
     for (String ns : List.of(Seeds.GATEWAY_NAMESPACE, Seeds.ENDPOINT_NAMESPACE)) {
       client
@@ -49,6 +54,7 @@ public final class GatewayProcess implements AutoCloseable {
     int port = Ports.free();
     int management = Ports.free();
     client.resource(Seeds.gatewaySlice(port)).create();
+    before.accept(client);
     Path kubeconfig = api.writeKubeconfig(work.resolve("gateway"), Seeds.GATEWAY_NAMESPACE);
     ChildProcess child =
         ChildProcess.start(
@@ -79,13 +85,14 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** Adds an endpoint in the given phase, with its engine slice (null port: no slice yet). */
-  public static void addEndpoint(
+  public static InferenceEndpoint addEndpoint(
       KubernetesClient client, String name, Phase phase, Integer enginePort, int maxWaiting) {
     InferenceEndpoint ie = client.resource(Seeds.endpoint(name, maxWaiting)).create();
     setPhase(client, ie.getMetadata().getName(), phase);
     if (enginePort != null) {
       client.resource(Seeds.engineSlice(name, enginePort, true)).create();
     }
+    return ie;
   }
 
   public static void setPhase(KubernetesClient client, String name, Phase phase) {
