@@ -88,8 +88,30 @@ final class DeploymentController extends ControlLoop {
     List<Pod> current = active.stream().filter(p -> hash.equals(label(p, TEMPLATE_HASH))).toList();
     List<Pod> old = active.stream().filter(p -> !hash.equals(label(p, TEMPLATE_HASH))).toList();
 
+    Rollout rollout = Rollout.of(d, desired);
+    // Old pods first: with maxSurge 0 (the operator's choice, GPUs are capped) they make room.
+    int ready = (int) active.stream().filter(Pods::ready).count();
+    int remaining = active.size();
+    for (Pod p : old) {
+      boolean serving = Pods.ready(p);
+      if (rollout.recreate()
+          || !serving
+          || ready - 1 >= desired - rollout.maxUnavailable()
+          || current.stream().filter(Pods::ready).count() >= desired) {
+        delete(d, p, "replaced by a newer template");
+        remaining--;
+        if (serving) {
+          ready--;
+        }
+      }
+    }
+    boolean oldGone = remaining == current.size();
     for (int i = current.size(); i < desired; i++) {
+      if ((rollout.recreate() && !oldGone) || remaining >= desired + rollout.maxSurge()) {
+        break;
+      }
       create(d, hash);
+      remaining++;
     }
     if (current.size() > desired) {
       current.stream()
@@ -97,14 +119,34 @@ final class DeploymentController extends ControlLoop {
           .limit(current.size() - desired)
           .forEach(p -> delete(d, p, "scaled down"));
     }
-    long currentReady = current.stream().filter(Pods::ready).count();
-    for (Pod p : old) {
-      // An old pod goes once the new template serves, or at once when it serves nothing.
-      if (!Pods.ready(p) || currentReady >= desired) {
-        delete(d, p, "replaced by a newer template");
-      }
-    }
     writeStatus(d, desired, active, current);
+  }
+
+  /** The Deployment's strategy, resolved against its replica count. */
+  record Rollout(boolean recreate, int maxSurge, int maxUnavailable) {
+
+    static Rollout of(Deployment d, int desired) {
+      var strategy = d.getSpec().getStrategy();
+      if (strategy != null && "Recreate".equals(strategy.getType())) {
+        return new Rollout(true, 0, desired);
+      }
+      var rolling = strategy == null ? null : strategy.getRollingUpdate();
+      int surge = resolve(rolling == null ? null : rolling.getMaxSurge(), desired, true);
+      int unavailable =
+          resolve(rolling == null ? null : rolling.getMaxUnavailable(), desired, false);
+      return new Rollout(false, surge, surge == 0 && unavailable == 0 ? 1 : unavailable);
+    }
+
+    /** An absolute number or a percentage of the replicas (25% when unset), as Kubernetes does. */
+    private static int resolve(
+        io.fabric8.kubernetes.api.model.IntOrString value, int desired, boolean roundUp) {
+      if (value != null && value.getIntVal() != null) {
+        return value.getIntVal();
+      }
+      String percent = value == null || value.getStrVal() == null ? "25%" : value.getStrVal();
+      double share = Double.parseDouble(percent.replace("%", "")) / 100 * desired;
+      return (int) (roundUp ? Math.ceil(share) : Math.floor(share));
+    }
   }
 
   /** Unscheduled before scheduled, not ready before ready, newest first: as ReplicaSets pick. */

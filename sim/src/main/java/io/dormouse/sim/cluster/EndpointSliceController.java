@@ -108,9 +108,12 @@ final class EndpointSliceController extends ControlLoop {
           LOG.info(
               "endpointslice {}: created with {} endpoints", key, desired.getEndpoints().size());
         } else if (!Objects.equals(current.getEndpoints(), desired.getEndpoints())
-            || !Objects.equals(current.getPorts(), desired.getPorts())) {
+            || !Objects.equals(current.getPorts(), desired.getPorts())
+            || !Objects.equals(
+                current.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
           current.setEndpoints(desired.getEndpoints());
           current.setPorts(desired.getPorts());
+          current.getMetadata().setLabels(desired.getMetadata().getLabels());
           client
               .discovery()
               .v1()
@@ -175,10 +178,16 @@ final class EndpointSliceController extends ControlLoop {
                 .build());
       }
     }
+    // As Kubernetes' controller does, slices carry their Service's labels.
+    Map<String, String> labels = new HashMap<>();
+    if (service.getMetadata().getLabels() != null) {
+      labels.putAll(service.getMetadata().getLabels());
+    }
     return new EndpointSliceBuilder()
         .withNewMetadata()
         .withName(sliceName(service))
         .withNamespace(service.getMetadata().getNamespace())
+        .withLabels(labels)
         .addToLabels(SERVICE_NAME, service.getMetadata().getName())
         .addToLabels(MANAGED_BY, MANAGER)
         .withOwnerReferences(

@@ -20,7 +20,7 @@ class KubectlAgainstSimTest {
   @BeforeEach
   void start() {
     assumeTrue(Kubectl.installed(), "kubectl is not installed on this machine: test skipped");
-    api = SimApiServer.start(SimApiServerTest.REPLICAS_AT_LEAST_ONE, List.of("team-a"));
+    api = SimApiServer.start(CrdValidatorAdmission.forDormouse(), List.of("team-a"));
     kubectl = new Kubectl(api.writeKubeconfig(dir.resolve("kubeconfig"), "team-a"));
   }
 
@@ -53,5 +53,19 @@ class KubectlAgainstSimTest {
     assertThat(described.out()).as(described.out()).contains("Name:").contains("llama");
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.out()).contains("is invalid: spec.replicas");
+  }
+
+  @Test
+  void appliesTheRepositorysExamples() throws Exception {
+    Path examples = Path.of("..", "examples").toAbsolutePath().normalize();
+    assumeTrue(Files.isDirectory(examples), "no examples/ directory next to sim/");
+
+    Kubectl.Result applied = kubectl.run("apply", "-f", examples.toString());
+    Kubectl.Result listed = kubectl.run("get", "ie", "-A");
+    Kubectl.Result tiers = kubectl.run("get", "gputiers");
+
+    assertThat(applied.exitCode()).as(applied.out()).isZero();
+    assertThat(listed.out()).contains("llama3-8b");
+    assertThat(tiers.out()).contains("spot-a100").contains("on-demand-a100");
   }
 }

@@ -16,40 +16,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SimApiServerTest {
-
-  /** Stands in for the CRD validator: replicas must be positive; idleTimeout defaults to 15m. */
-  @SuppressWarnings("unchecked")
-  static final CustomResourceAdmission REPLICAS_AT_LEAST_ONE =
-      (object, create) -> {
-        Map<String, Object> spec = (Map<String, Object>) object.get("spec");
-        Object replicas = spec == null ? null : spec.get("replicas");
-        if (replicas instanceof Number n && n.intValue() < 1) {
-          String name = (String) ((Map<String, Object>) object.get("metadata")).get("name");
-          return CustomResourceAdmission.Decision.refuse(
-              "InferenceEndpoint.dormouse.io \""
-                  + name
-                  + "\" is invalid: spec.replicas: Invalid value: "
-                  + n
-                  + ": spec.replicas in body should be greater than or equal to 1",
-              List.of(new CustomResourceAdmission.Cause("spec.replicas", "should be >= 1")));
-        }
-        if (create && spec != null) {
-          Map<String, Object> withDefaults = new LinkedHashMap<>(object);
-          Map<String, Object> s = new LinkedHashMap<>(spec);
-          s.putIfAbsent("scaling", Map.of("idleTimeout", "15m"));
-          withDefaults.put("spec", s);
-          return CustomResourceAdmission.Decision.allow(withDefaults);
-        }
-        return CustomResourceAdmission.Decision.allow(object);
-      };
 
   static final String ENDPOINT =
       """
@@ -72,7 +44,7 @@ class SimApiServerTest {
 
   @BeforeEach
   void start() {
-    api = SimApiServer.start(REPLICAS_AT_LEAST_ONE, List.of("team-a"));
+    api = SimApiServer.start(CrdValidatorAdmission.forDormouse(), List.of("team-a"));
     client = api.newClient();
   }
 
@@ -133,7 +105,8 @@ class SimApiServerTest {
             e -> {
               assertThat(e.getCode()).isEqualTo(422);
               assertThat(e.getStatus().getMessage())
-                  .contains("InferenceEndpoint.dormouse.io \"llama\" is invalid: spec.replicas");
+                  .startsWith(
+                      "InferenceEndpoint.dormouse.io \"llama\" is invalid: spec.replicas: Invalid value: 0");
               assertThat(e.getStatus().getDetails().getCauses().get(0).getField())
                   .isEqualTo("spec.replicas");
             });

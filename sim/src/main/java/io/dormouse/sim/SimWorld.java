@@ -1,0 +1,277 @@
+package io.dormouse.sim;
+
+import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.gateway.GatewayApp;
+import io.dormouse.gateway.GatewaySettings;
+import io.dormouse.gateway.auth.ApiKey;
+import io.dormouse.gateway.auth.ApiKeys;
+import io.dormouse.gateway.auth.KeySecrets;
+import io.dormouse.operator.OperatorApp;
+import io.dormouse.operator.OperatorSettings;
+import io.dormouse.sim.cluster.CrdValidatorAdmission;
+import io.dormouse.sim.cluster.NodePool;
+import io.dormouse.sim.cluster.SimCluster;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole of Dormouse on one machine: the simulated cluster, and in it the operator and the
+ * gateway, started through their usual entry points with a kubeconfig the sim writes, exactly as
+ * they run in a cluster.
+ */
+public final class SimWorld implements AutoCloseable {
+
+  public static final String SYSTEM_NAMESPACE = "dormouse-system";
+  public static final String GATEWAY_SERVICE = "dormouse-gateway";
+  public static final String PRESETS_CONFIGMAP = "dormouse-model-presets";
+  private static final Logger LOG = LoggerFactory.getLogger(SimWorld.class);
+  private static final Map<String, String> GATEWAY_LABELS =
+      Map.of("app.kubernetes.io/name", "dormouse-gateway", Wiring.LABEL_ROLE, Wiring.ROLE_GATEWAY);
+
+  /** How the world is made. */
+  public static final class Settings {
+    private Path workDir;
+    private final Map<String, NodePool> pools = new LinkedHashMap<>();
+    private List<String> namespaces = List.of("default");
+    private Duration operatorMaxReconcileInterval = Duration.ofSeconds(10);
+    private Duration gatewayShutdownGrace = Duration.ofSeconds(2);
+    private String presets =
+        String.join(
+            "\n",
+            "tiny-chat:",
+            "  model: facebook/opt-125m",
+            "  params: [--max-model-len=2048]",
+            "  gpusPerReplica: 1",
+            "");
+
+    /** Where the kubeconfig goes. */
+    public Settings workDir(Path dir) {
+      workDir = dir;
+      return this;
+    }
+
+    /** The simulated nodes of a GpuTier (every other tier gets one node of 8 GPUs). */
+    public Settings pool(String tier, NodePool pool) {
+      pools.put(tier, pool);
+      return this;
+    }
+
+    /** Namespaces made at start, besides dormouse-system. */
+    public Settings namespaces(List<String> names) {
+      namespaces = List.copyOf(names);
+      return this;
+    }
+
+    public Settings operatorMaxReconcileInterval(Duration d) {
+      operatorMaxReconcileInterval = d;
+      return this;
+    }
+
+    /** The presets ConfigMap's presets.yaml. */
+    public Settings presets(String yaml) {
+      presets = yaml;
+      return this;
+    }
+  }
+
+  private final Settings settings;
+  private final SimCluster cluster;
+  private final Path kubeconfig;
+  private OperatorApp operator;
+  private final GatewayApp gateway;
+
+  private SimWorld(Settings settings) {
+    this.settings = settings;
+    SimCluster.Settings clusterSettings =
+        new SimCluster.Settings()
+            .admission(CrdValidatorAdmission.forDormouse())
+            .namespaces(
+                java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(SYSTEM_NAMESPACE), settings.namespaces.stream())
+                    .distinct()
+                    .toList());
+    settings.pools.forEach(clusterSettings::pool);
+    this.cluster = SimCluster.start(clusterSettings);
+    try {
+      Path dir = settings.workDir != null ? settings.workDir : Path.of("target", "sim");
+      this.kubeconfig =
+          cluster.writeKubeconfig(dir.resolve("kubeconfig").toAbsolutePath(), "default");
+      installPlatform();
+      this.operator = OperatorApp.start(operatorSettings());
+      this.gateway =
+          GatewayApp.start(
+              GatewaySettings.builder()
+                  .kubeconfig(kubeconfig)
+                  .namespace(SYSTEM_NAMESPACE)
+                  .service(GATEWAY_SERVICE)
+                  .host("127.0.0.1")
+                  .port(0)
+                  .managementPort(0)
+                  .podName("dormouse-gateway-sim")
+                  .shutdownGrace(settings.gatewayShutdownGrace)
+                  .build());
+    } catch (RuntimeException e) {
+      if (operator != null) {
+        operator.close();
+      }
+      cluster.close();
+      throw e;
+    }
+    LOG.info("sim world up: gateway {}, kubeconfig {}", gatewayUrl(), kubeconfig);
+  }
+
+  public static SimWorld start(Settings settings) {
+    return new SimWorld(settings);
+  }
+
+  private OperatorSettings operatorSettings() {
+    return OperatorSettings.defaults()
+        .withKubeconfig(kubeconfig.toString())
+        .withOperatorNamespace(SYSTEM_NAMESPACE)
+        .withGatewayNamespace(SYSTEM_NAMESPACE)
+        .withPresetsConfigMap(PRESETS_CONFIGMAP)
+        .withManagementPort(0)
+        // One operator in the sim; a restart need not wait for a lease to expire.
+        .withLeaderElection(false)
+        .withIdentity("dormouse-operator-sim")
+        .withMaxReconcileInterval(settings.operatorMaxReconcileInterval);
+  }
+
+  /**
+   * What the Helm chart would install besides the two programs: the presets ConfigMap, and the
+   * gateway's Service with a pod standing for the in-process gateway, so that the gateway counts
+   * one ready replica of itself.
+   */
+  private void installPlatform() {
+    KubernetesClient client = cluster.client();
+    client
+        .configMaps()
+        .inNamespace(SYSTEM_NAMESPACE)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(PRESETS_CONFIGMAP)
+                .withNamespace(SYSTEM_NAMESPACE)
+                .endMetadata()
+                .addToData("presets.yaml", settings.presets)
+                .build())
+        .create();
+    client
+        .services()
+        .inNamespace(SYSTEM_NAMESPACE)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName(GATEWAY_SERVICE)
+                .withNamespace(SYSTEM_NAMESPACE)
+                .withLabels(GATEWAY_LABELS)
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(GATEWAY_LABELS)
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .withTargetPort(new IntOrString(8080))
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .pods()
+        .inNamespace(SYSTEM_NAMESPACE)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("dormouse-gateway-sim")
+                .withNamespace(SYSTEM_NAMESPACE)
+                .withLabels(GATEWAY_LABELS)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("gateway")
+                .withImage("dormouse/gateway:sim")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /** The gateway's OpenAI-compatible base URL, e.g. {@code http://127.0.0.1:41234}. */
+  public String gatewayUrl() {
+    return "http://127.0.0.1:" + gateway.port();
+  }
+
+  public String gatewayManagementUrl() {
+    return "http://127.0.0.1:" + gateway.managementPort();
+  }
+
+  public String operatorManagementUrl() {
+    return "http://127.0.0.1:" + operator.managementPort();
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public SimCluster cluster() {
+    return cluster;
+  }
+
+  /** The cluster's client; do not close it. */
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  /** Mints an API key of {@code project} and stores its hash where the gateway looks. */
+  public ApiKey mintKey(String project) {
+    ApiKey key = ApiKeys.mint();
+    client()
+        .secrets()
+        .inNamespace(SYSTEM_NAMESPACE)
+        .resource(KeySecrets.secretFor(key, project, SYSTEM_NAMESPACE))
+        .create();
+    return key;
+  }
+
+  /** Creates or updates every object of a YAML manifest, as {@code kubectl apply} would. */
+  public List<HasMetadata> apply(String yaml) {
+    List<HasMetadata> items =
+        client().load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    return items.stream()
+        .map(item -> client().resource(item).createOr(NonDeletingOperation::update))
+        .toList();
+  }
+
+  /** Stops the operator and starts a new one, as a pod restart would. */
+  public synchronized void restartOperator() {
+    operator.close();
+    operator = OperatorApp.start(operatorSettings());
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      gateway.close();
+    } finally {
+      try {
+        operator.close();
+      } finally {
+        cluster.close();
+      }
+    }
+  }
+}

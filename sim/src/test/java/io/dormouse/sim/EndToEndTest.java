@@ -1,0 +1,233 @@
+package io.dormouse.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.gateway.auth.ApiKey;
+import io.dormouse.sim.cluster.NodePool;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's acceptance list, end to end: the operator and the gateway run unchanged in the
+ * simulated cluster, in real time, with the endpoints' timeouts shortened.
+ */
+class EndToEndTest {
+
+  private static final Duration BOUND = Duration.ofSeconds(120);
+  private static final String NS = "team-a";
+
+  static final String TIERS =
+      """
+      apiVersion: dormouse.io/v1alpha1
+      kind: GpuTier
+      metadata:
+        name: spot
+      spec:
+        capacityType: spot
+        nodeSelector: {sim.dormouse.io/capacity: spot}
+        pricePerGpuHour: "1.20"
+      ---
+      apiVersion: dormouse.io/v1alpha1
+      kind: GpuTier
+      metadata:
+        name: no-spot
+      spec:
+        capacityType: spot
+        nodeSelector: {sim.dormouse.io/capacity: no-spot}
+      ---
+      apiVersion: dormouse.io/v1alpha1
+      kind: GpuTier
+      metadata:
+        name: on-demand
+      spec:
+        capacityType: on-demand
+        nodeSelector: {sim.dormouse.io/capacity: on-demand}
+        pricePerGpuHour: "4.10"
+      """;
+
+  @TempDir static Path dir;
+  static SimWorld world;
+  static ApiKey key;
+  static final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeAll
+  static void start() {
+    world =
+        SimWorld.start(
+            new SimWorld.Settings()
+                .workDir(dir)
+                .namespaces(List.of(NS))
+                .pool("spot", new NodePool(1, 4))
+                .pool("no-spot", new NodePool(0, 8))
+                .pool("on-demand", new NodePool(1, 8)));
+    world.apply(TIERS);
+    key = world.mintKey("search");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  static String endpoint(String name, String tiers, String idle, String env) {
+    return """
+        apiVersion: dormouse.io/v1alpha1
+        kind: InferenceEndpoint
+        metadata:
+          name: %s
+          namespace: team-a
+        spec:
+          model:
+            name: meta-llama/Meta-Llama-3-8B-Instruct
+          engine:
+            env:
+              - {name: DORMOUSE_SIM_STARTUP, value: 1s}
+        %s
+          tiers: [%s]
+          scaling:
+            idleTimeout: %s
+            wakeTimeout: 90s
+            tierStartTimeout: 3s
+          access:
+            projects: [search]
+        """
+        .formatted(name, env, tiers, idle);
+  }
+
+  private static HttpRequest chat(String model, boolean stream) {
+    return HttpRequest.newBuilder(URI.create(world.gatewayUrl() + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key.secret())
+        .header("Content-Type", "application/json")
+        .timeout(BOUND)
+        .POST(
+            HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\""
+                    + model
+                    + "\",\"stream\":"
+                    + stream
+                    + ",\"max_tokens\":12,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"))
+        .build();
+  }
+
+  private static InferenceEndpoint get(String name) {
+    return world.client().resources(InferenceEndpoint.class).inNamespace(NS).withName(name).get();
+  }
+
+  private static Phase phase(String name) {
+    InferenceEndpoint ie = get(name);
+    return ie == null || ie.getStatus() == null ? null : ie.getStatus().getPhase();
+  }
+
+  @Test
+  void theFirstRequestWakesTheEndpointWhichServesThenHibernatesWhenIdle() throws Exception {
+    world.apply(endpoint("wake", "spot", "5s", ""));
+    await().atMost(BOUND).until(() -> phase("wake") == Phase.Hibernated);
+
+    HttpResponse<String> response =
+        http.send(chat("wake", true), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
+    assertThat(get("wake").getStatus().getActiveTier()).isEqualTo("spot");
+    await().atMost(BOUND).until(() -> phase("wake") == Phase.Hibernated);
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                world
+                    .client()
+                    .pods()
+                    .inNamespace(NS)
+                    .withLabel("dormouse.io/endpoint", "wake")
+                    .list()
+                    .getItems()
+                    .isEmpty());
+  }
+
+  @Test
+  void withTheSpotTierOutOfGpusTheEndpointFallsBackToOnDemandAndServesTheWaitingRequest()
+      throws Exception {
+    world.apply(endpoint("fallback", "no-spot, on-demand", "5m", ""));
+    await().atMost(BOUND).until(() -> phase("fallback") == Phase.Hibernated);
+
+    HttpResponse<String> response =
+        http.send(chat("fallback", false), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).contains("\"usage\"");
+    assertThat(get("fallback").getStatus().getActiveTier()).isEqualTo("on-demand");
+  }
+
+  @Test
+  void anInvalidManifestIsRefusedWithTheFieldNamed() {
+    String bad =
+        endpoint("broken", "spot", "5m", "").replace("tiers: [spot]", "tiers: [spot, spot]");
+
+    assertThatThrownBy(() -> world.apply(bad))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(422);
+              assertThat(e.getStatus().getMessage())
+                  .contains("InferenceEndpoint.dormouse.io \"broken\" is invalid")
+                  .contains("spec.tiers");
+            });
+    assertThat(get("broken")).isNull();
+  }
+
+  @Test
+  void theOperatorRestartedMidWakeLosesNothingAndDuplicatesNothing() throws Exception {
+    world.apply(
+        endpoint(
+            "restart",
+            "spot",
+            "5m",
+            "    - {name: DORMOUSE_SIM_STARTUP, value: 4s}".replace("    - ", "      - ")));
+    await().atMost(BOUND).until(() -> phase("restart") == Phase.Hibernated);
+
+    CompletableFuture<HttpResponse<String>> pending =
+        http.sendAsync(chat("restart", false), HttpResponse.BodyHandlers.ofString());
+    await().atMost(BOUND).until(() -> phase("restart") == Phase.Waking);
+    world.restartOperator();
+
+    assertThat(pending.get().statusCode()).isEqualTo(200);
+    await().atMost(BOUND).until(() -> phase("restart") == Phase.Ready);
+    assertThat(
+            world
+                .client()
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withLabel("dormouse.io/endpoint", "restart")
+                .list()
+                .getItems())
+        .hasSize(1);
+    assertThat(
+            world
+                .client()
+                .pods()
+                .inNamespace(NS)
+                .withLabel("dormouse.io/endpoint", "restart")
+                .list()
+                .getItems())
+        .hasSize(1);
+  }
+}
