@@ -342,7 +342,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
             id -> {
               if (d.withdraw(x)) {
                 fleet.depth(ref, d);
-                wakeTimedOut(x);
+                waitTimedOut(x, d.hasReadyBackend());
               }
             });
     if (x.summary.stream()) {
@@ -377,27 +377,41 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
     x.heartbeatTimer = vertx.setTimer(options.heartbeatEvery().toMillis(), id -> heartbeat(x));
   }
 
-  private void wakeTimedOut(Exchange x) {
+  /**
+   * The wait hit {@code wakeTimeout}. SDKs must not retry this at once ({@code x-should-retry:
+   * false}): a retry would only wait as long again.
+   */
+  private void waitTimedOut(Exchange x, boolean saturated) {
     cancelTimers(x);
     refund(x);
     x.wakeWaitMillis = (System.nanoTime() - x.queuedAtNanos) / 1_000_000;
     Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
     headers.put("Retry-After", "30");
     headers.put("x-should-retry", "false");
-    sendError(
-        x,
-        new OpenAiError(
-            504,
-            "timeout",
-            "wake_timeout",
-            "The model "
-                + x.route.servedName()
-                + " did not wake within "
-                + x.route.wakeTimeout().toSeconds()
-                + "s; try again later.",
-            null),
-        headers,
-        false);
+    long seconds = x.route.wakeTimeout().toSeconds();
+    OpenAiError error =
+        saturated
+            ? new OpenAiError(
+                504,
+                "timeout",
+                "queue_timeout",
+                "No replica of the model "
+                    + x.route.servedName()
+                    + " had room for this request within "
+                    + seconds
+                    + "s; try again later.",
+                null)
+            : new OpenAiError(
+                504,
+                "timeout",
+                "wake_timeout",
+                "The model "
+                    + x.route.servedName()
+                    + " did not wake within "
+                    + seconds
+                    + "s; try again later.",
+                null);
+    sendError(x, error, headers, false);
   }
 
   @Override

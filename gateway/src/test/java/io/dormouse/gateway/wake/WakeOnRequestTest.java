@@ -198,6 +198,41 @@ class WakeOnRequestTest {
   }
 
   @Test
+  void aSaturatedEndpointHoldsRequestsWithinTheCapAndTimesOutAsAQueueTimeout() throws Exception {
+    world.endpoint(
+        "busy",
+        Phase.Ready,
+        ie -> {
+          ie.getSpec().getLimits().setMaxConcurrentRequestsPerReplica(1);
+          ie.getSpec().getScaling().setWakeTimeout("1s");
+        });
+    world.ready("busy");
+    world.awaitModel(key, "busy", Phase.Ready);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                world
+                        .post("/v1/chat/completions", key, GatewayWorld.chat("busy", false))
+                        .statusCode()
+                    == 200);
+    world.engine.holdMillis = 3000;
+    try {
+      int before = world.engine.received.get();
+      var first = postAsync(GatewayWorld.chat("busy", false));
+      await().atMost(Duration.ofSeconds(20)).until(() -> world.engine.received.get() == before + 1);
+      var second = world.post("/v1/chat/completions", key, GatewayWorld.chat("busy", false));
+      assertThat(second.statusCode()).isEqualTo(504);
+      assertThat(second.body()).contains("queue_timeout");
+      assertThat(world.engine.received.get()).isEqualTo(before + 1); // the cap of one held
+      assertThat(first.get().statusCode()).isEqualTo(200);
+    } finally {
+      world.engine.holdMillis = 0;
+    }
+    assertThat(world.dispatcher.writes(Wiring.activityLeaseName("busy"))).isLessThanOrEqualTo(1);
+  }
+
+  @Test
   void unauthenticatedRequestsNeverWakeAnything() throws Exception {
     world.endpoint("guarded", Phase.Hibernated, ie -> {});
     world.awaitModel(key, "guarded", Phase.Hibernated);
