@@ -40,5 +40,5 @@ if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
     { $sudo_cmd apt-get update >/dev/null && $sudo_cmd apt-get install -y nginx >/dev/null; }
 fi
 
-exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+exec java -Xmx2g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   io.dormouse.bench.BenchMain --mode "$mode" --out bench/target "${pass[@]+"${pass[@]}"}"

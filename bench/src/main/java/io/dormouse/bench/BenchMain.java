@@ -7,6 +7,7 @@ import io.dormouse.bench.matrix.CellComparison;
 import io.dormouse.bench.matrix.Endpoint;
 import io.dormouse.bench.matrix.MatrixRunner;
 import io.dormouse.bench.matrix.Target;
+import io.dormouse.bench.operatorscale.OperatorScaleBench;
 import io.dormouse.bench.operatorscale.OperatorScaleResult;
 import io.dormouse.bench.report.BenchReport;
 import io.dormouse.bench.report.Machine;
@@ -102,6 +103,14 @@ public final class BenchMain implements Callable<Integer> {
                 + " EndpointSlice controller (it turned the slice ready "
                 + "200 ms after the Lease write); instants taken in the mock API server's process");
       }
+    }
+    if (!skipOperator) {
+      operator =
+          new OperatorScaleBench(plan.operatorEndpoints(), plan.operatorWindow(), work, logs).run();
+      notes.add(
+          "operator scale: OperatorMain in its own JVM (-Xmx1g, leader election off) against a"
+              + " Fabric8 mock API server in the benchmark's process; the endpoints exist before it"
+              + " starts; time counts from its process start, so it includes JVM start-up");
     }
     BenchReport report =
         new BenchReport(

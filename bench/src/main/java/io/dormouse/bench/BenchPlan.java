@@ -24,6 +24,12 @@ public record BenchPlan(
   /** The paced engine's speed: 1 ms between tokens, so each chunk leaves it on its own. */
   public static final double PACED_TOKENS_PER_SECOND = 1000;
 
+  /**
+   * The operator's quiet window is longer than its 60 s resync, so every endpoint is reconciled in
+   * it at least once and CPU per reconcile is measurable.
+   */
+  public static final Duration OPERATOR_RESYNC = Duration.ofSeconds(60);
+
   /** Chunks per streamed response asked of the engine. */
   public static final int STREAM_TOKENS = 64;
 
@@ -38,7 +44,7 @@ public record BenchPlan(
         3,
         1000,
         1000,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(65));
   }
 
   public static BenchPlan full() {
@@ -52,7 +58,7 @@ public record BenchPlan(
         10,
         1000,
         1000,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(130));
   }
 
   public static BenchPlan named(String mode) {

@@ -50,6 +50,8 @@ public final class ChildProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
+    // Several jars carry a logback.xml; logback's notice about it is noise in every log.
+    command.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
