@@ -27,6 +27,7 @@ public record GatewaySettings(
     Duration heartbeatEvery,
     Duration leaseRenewEvery,
     Duration upstreamIdleTimeout,
+    Duration connectionIdleTimeout,
     Duration shutdownGrace) {
 
   public static Builder builder() {
@@ -50,6 +51,7 @@ public record GatewaySettings(
     b.heartbeatEvery = heartbeatEvery;
     b.leaseRenewEvery = leaseRenewEvery;
     b.upstreamIdleTimeout = upstreamIdleTimeout;
+    b.connectionIdleTimeout = connectionIdleTimeout;
     b.shutdownGrace = shutdownGrace;
     return b;
   }
@@ -71,6 +73,7 @@ public record GatewaySettings(
     private Duration heartbeatEvery = Duration.ofSeconds(10);
     private Duration leaseRenewEvery = Duration.ofSeconds(5);
     private Duration upstreamIdleTimeout = Duration.ofMinutes(10);
+    private Duration connectionIdleTimeout = Duration.ofSeconds(60);
     private Duration shutdownGrace = Duration.ofSeconds(30);
 
     public Builder namespace(String v) {
@@ -148,6 +151,12 @@ public record GatewaySettings(
       return this;
     }
 
+    /** How long a client connection may carry no request before it is closed. */
+    public Builder connectionIdleTimeout(Duration v) {
+      connectionIdleTimeout = v;
+      return this;
+    }
+
     public Builder shutdownGrace(Duration v) {
       shutdownGrace = v;
       return this;
@@ -170,6 +179,7 @@ public record GatewaySettings(
           heartbeatEvery,
           leaseRenewEvery,
           upstreamIdleTimeout,
+          connectionIdleTimeout,
           shutdownGrace);
     }
   }

@@ -67,6 +67,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
   private final Consumer<EndpointRef> wakeSignal;
   private final Clock clock;
   private final Options options;
+  private final IdleConnections connections;
   private int active;
   private boolean draining;
 
@@ -79,8 +80,10 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
       GatewayMetrics metrics,
       Consumer<EndpointRef> wakeSignal,
       Clock clock,
-      Options options) {
+      Options options,
+      IdleConnections connections) {
     this.vertx = vertx;
+    this.connections = connections;
     this.client = client;
     this.keys = keys;
     this.fleet = fleet;
@@ -115,12 +118,15 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
   @Override
   public void handle(HttpServerRequest request) {
     active++;
+    var connection = request.connection();
+    connections.requestStarted(connection);
     boolean[] counted = {false};
     Runnable release =
         () -> {
           if (!counted[0]) {
             counted[0] = true;
             active--;
+            connections.requestEnded(connection);
           }
         };
     // the proxy and the wait queue take over the close handler; exchanges release when they finish

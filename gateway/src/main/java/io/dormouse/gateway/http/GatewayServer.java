@@ -40,7 +40,8 @@ public final class GatewayServer {
       Duration heartbeatAfter,
       Duration heartbeatEvery,
       Duration leaseRenewEvery,
-      Duration upstreamIdleTimeout) {}
+      Duration upstreamIdleTimeout,
+      Duration connectionIdleTimeout) {}
 
   private final Vertx vertx;
   private final Config config;
@@ -48,6 +49,7 @@ public final class GatewayServer {
   private final HttpClient upstream;
   private final ApiHandler api;
   private final ManagementServer management;
+  private final IdleConnections connections;
   private HttpServer apiServer;
   private HttpServer managementServer;
   private volatile boolean accepting;
@@ -63,6 +65,7 @@ public final class GatewayServer {
     this.vertx = vertx;
     this.config = config;
     this.fleet = new Fleet(config.leaseRenewEvery(), metrics);
+    this.connections = new IdleConnections(config.connectionIdleTimeout().toMillis());
     this.upstream =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
@@ -82,7 +85,8 @@ public final class GatewayServer {
                 config.bodyTimeout(),
                 config.heartbeatAfter(),
                 config.heartbeatEvery(),
-                config.upstreamIdleTimeout()));
+                config.upstreamIdleTimeout()),
+            connections);
     this.management =
         new ManagementServer(metrics, () -> accepting && watchesSynced.getAsBoolean());
   }
@@ -103,6 +107,7 @@ public final class GatewayServer {
     apiServer =
         vertx
             .createHttpServer(apiOptions)
+            .connectionHandler(connections::opened)
             .requestHandler(api)
             .invalidRequestHandler(InvalidRequests::answer);
     managementServer =
@@ -116,6 +121,8 @@ public final class GatewayServer {
         .map(
             s -> {
               accepting = true;
+              long sweepEvery = Math.max(100, config.connectionIdleTimeout().toMillis() / 4);
+              vertx.setPeriodic(sweepEvery, id -> connections.sweep());
               LOG.info(
                   "gateway listening on {}:{}, management on port {}",
                   config.host(),

@@ -90,6 +90,7 @@ public final class GatewayWorld implements AutoCloseable {
     client.resource(KeySecrets.secretFor(key, project, GATEWAY_NS)).create();
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
         .until(() -> get("/v1/models", key.secret()).statusCode() == 200);
     return key.secret();
   }
@@ -126,6 +127,7 @@ public final class GatewayWorld implements AutoCloseable {
   public void awaitModel(String key, String model, Phase phase) {
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
         .until(
             () -> {
               String body = get("/v1/models", key).body();
