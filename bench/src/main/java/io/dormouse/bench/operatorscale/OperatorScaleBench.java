@@ -5,22 +5,16 @@ import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.Wiring;
 import io.dormouse.bench.proc.ProcessSampler;
 import io.dormouse.bench.proc.ProcessUsage;
-import io.dormouse.bench.targets.ChildProcess;
 import io.dormouse.bench.targets.MockApi;
-import io.dormouse.bench.targets.Ports;
+import io.dormouse.bench.targets.OperatorProcess;
 import io.dormouse.bench.targets.Seeds;
-import io.dormouse.operator.OperatorMain;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,53 +51,18 @@ public final class OperatorScaleBench {
   public OperatorScaleResult run() throws Exception {
     try (MockApi api = MockApi.start()) {
       KubernetesClient client = api.client();
-      for (String ns : List.of(Seeds.GATEWAY_NAMESPACE, NAMESPACE)) {
-        client
-            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-            .create();
-      }
-      client
-          .resource(
-              new ConfigMapBuilder()
-                  .withNewMetadata()
-                  .withName("dormouse-model-presets")
-                  .withNamespace(Seeds.GATEWAY_NAMESPACE)
-                  .endMetadata()
-                  .addToData("presets.yaml", "{}\n")
-                  .build())
-          .create();
+      OperatorProcess.seed(client, List.of(Seeds.GATEWAY_NAMESPACE, NAMESPACE));
       client.resource(Seeds.tier()).create();
       createEndpoints(client);
-      int management = Ports.free();
-      Path kubeconfig = api.writeKubeconfig(work.resolve("operator"), Seeds.GATEWAY_NAMESPACE);
       long started = System.nanoTime();
-      try (ChildProcess operator =
-          ChildProcess.start(
-              "operator",
-              ChildProcess.java(
-                  OperatorMain.class.getName(),
-                  List.of("-Xmx1g"),
-                  List.of(
-                      "--namespace",
-                      Seeds.GATEWAY_NAMESPACE,
-                      "--gateway-namespace",
-                      Seeds.GATEWAY_NAMESPACE,
-                      "--management-port",
-                      String.valueOf(management),
-                      "--no-leader-election",
-                      "--kubeconfig",
-                      kubeconfig.toString(),
-                      "--log-level",
-                      "WARN")),
-              Map.of(),
-              logs)) {
+      try (OperatorProcess operator = OperatorProcess.start(api, work, logs)) {
         int[] done = awaitFleet(client, operator, Duration.ofMinutes(10));
         double seconds = (System.nanoTime() - started) / 1e9;
         LOG.info(
             "operator scale: {} endpoints Hibernated with Deployment and Service in {} s",
             endpoints,
             seconds);
-        return steadyState(operator, management, seconds, done);
+        return steadyState(operator, seconds, done);
       }
     }
   }
@@ -131,7 +90,7 @@ public final class OperatorScaleBench {
   }
 
   /** Polls until the fleet is done: [hibernated, deployments, services]. */
-  private int[] awaitFleet(KubernetesClient client, ChildProcess operator, Duration timeout)
+  private int[] awaitFleet(KubernetesClient client, OperatorProcess operator, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int[] counts = {0, 0, 0};
@@ -175,18 +134,18 @@ public final class OperatorScaleBench {
             counts[0], counts[1], counts[2], endpoints, timeout));
   }
 
-  private OperatorScaleResult steadyState(
-      ChildProcess operator, int management, double seconds, int[] done) throws Exception {
+  private OperatorScaleResult steadyState(OperatorProcess operator, double seconds, int[] done)
+      throws Exception {
     ProcessSampler sampler =
         new ProcessSampler(operator.pid(), ProcessSampler.clockTicksPerSecond());
     Thread.sleep(2000); // let the last status writes settle before the quiet window
-    OptionalDouble reconcilesBefore = reconciles(management);
+    OptionalDouble reconcilesBefore = reconciles(operator);
     ProcessUsage before = sampler.sample();
     long from = System.nanoTime();
     Thread.sleep(window.toMillis());
     ProcessUsage after = sampler.sample();
     double windowSeconds = (System.nanoTime() - from) / 1e9;
-    OptionalDouble reconcilesAfter = reconciles(management);
+    OptionalDouble reconcilesAfter = reconciles(operator);
     double cpu = after.cpuSeconds() - before.cpuSeconds();
     double count =
         reconcilesBefore.isPresent() && reconcilesAfter.isPresent()
@@ -206,13 +165,12 @@ public final class OperatorScaleBench {
         after.rssMb());
   }
 
-  private static OptionalDouble reconciles(int management) {
+  private static OptionalDouble reconciles(OperatorProcess operator) {
     try {
       String text =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/metrics"))
-                      .build(),
+                  HttpRequest.newBuilder(operator.metricsUrl()).build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
       return PromCounter.sum(text, RECONCILES);

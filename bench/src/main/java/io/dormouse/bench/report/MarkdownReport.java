@@ -110,9 +110,14 @@ public final class MarkdownReport {
 
     WakeResult w = r.wake();
     if (w != null) {
-      md.append("\n### Wake path (operator played by: ")
-          .append(w.operator())
-          .append(")\n\n")
+      md.append("\n### Wake path (")
+          .append(
+              w.operator().equals("operator")
+                  ? "the real operator process"
+                  : "the benchmark played the operator")
+          .append("; medians over ")
+          .append(w.trials())
+          .append(" cold wakes)\n\n")
           .append("| figure | value |\n|---|---:|\n")
           .append(row("trials", String.valueOf(w.trials())))
           .append(row("cold request → Lease write (median)", f1(w.coldToLeaseWriteMs()) + " ms"))

@@ -44,9 +44,11 @@ public final class GatewayProcess implements AutoCloseable {
       MockApi api, Path work, Path logs, Consumer<KubernetesClient> before) throws Exception {
     KubernetesClient client = api.client();
     for (String ns : List.of(Seeds.GATEWAY_NAMESPACE, Seeds.ENDPOINT_NAMESPACE)) {
-      client
-          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .create();
+      if (client.namespaces().withName(ns).get() == null) {
+        client
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+      }
     }
     client.resource(Seeds.tier()).create();
     ApiKey key = ApiKeys.mint();
@@ -84,11 +86,16 @@ public final class GatewayProcess implements AutoCloseable {
     return gateway;
   }
 
-  /** Adds an endpoint in the given phase, with its engine slice (null port: no slice yet). */
+  /**
+   * Adds an endpoint in the given phase (null: leave the status to the operator), with its engine
+   * slice (null port: no slice yet).
+   */
   public static InferenceEndpoint addEndpoint(
       KubernetesClient client, String name, Phase phase, Integer enginePort, int maxWaiting) {
     InferenceEndpoint ie = client.resource(Seeds.endpoint(name, maxWaiting)).create();
-    setPhase(client, ie.getMetadata().getName(), phase);
+    if (phase != null) {
+      setPhase(client, ie.getMetadata().getName(), phase);
+    }
     if (enginePort != null) {
       client.resource(Seeds.engineSlice(name, enginePort, true)).create();
     }

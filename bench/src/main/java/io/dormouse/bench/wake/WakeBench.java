@@ -1,5 +1,6 @@
 package io.dormouse.bench.wake;
 
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.Wiring;
 import io.dormouse.bench.load.ChatRequest;
@@ -9,6 +10,7 @@ import io.dormouse.bench.targets.ApiWrite;
 import io.dormouse.bench.targets.EngineProcess;
 import io.dormouse.bench.targets.GatewayProcess;
 import io.dormouse.bench.targets.MockApi;
+import io.dormouse.bench.targets.OperatorProcess;
 import io.dormouse.bench.targets.Seeds;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,10 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wake path through a real gateway process, with the benchmark playing the operator and the
- * EndpointSlice controller: it answers the gateway's Lease write by turning the endpoint's slice
- * ready. Every instant is taken in this process: the client's sends and first bytes, and the
- * arrival of each write at the mock API server.
+ * The wake path through a real gateway process and, unless told otherwise, a real operator process;
+ * the benchmark plays the kubelet and the EndpointSlice controller, turning the backend ready
+ * {@link #SCALE_UP} after the scale-up. Every instant is taken in this process: the client's sends
+ * and first bytes, and the arrival of each write at the mock API server.
  */
 public final class WakeBench {
 
@@ -47,12 +49,19 @@ public final class WakeBench {
 
   private final int trials;
   private final int waiters;
+  private final boolean withOperator;
   private final Path work;
   private final Path logs;
 
-  public WakeBench(int trials, int waiters, Path work, Path logs) {
+  /**
+   * @param withOperator run the real operator, which answers the Lease by scaling the Deployment;
+   *     the benchmark then plays only the kubelet and the EndpointSlice controller. Without it, the
+   *     benchmark also plays the operator and turns the backend ready on the Lease write.
+   */
+  public WakeBench(int trials, int waiters, boolean withOperator, Path work, Path logs) {
     this.trials = trials;
     this.waiters = waiters;
+    this.withOperator = withOperator;
     this.work = work;
     this.logs = logs;
   }
@@ -66,12 +75,16 @@ public final class WakeBench {
                 work.resolve("wake"),
                 logs,
                 c -> {
-                  for (int i = 0; i < trials; i++) {
-                    GatewayProcess.addEndpoint(c, trialName(i), Phase.Hibernated, null, 16);
+                  Phase phase = withOperator ? null : Phase.Hibernated;
+                  for (String model : models(trials)) {
+                    int room = model.equals(BURST) ? waiters + 24 : 16;
+                    GatewayProcess.addEndpoint(c, model, phase, null, room);
                   }
-                  GatewayProcess.addEndpoint(c, BURST, Phase.Hibernated, null, waiters + 24);
-                  GatewayProcess.addEndpoint(c, WARM_UP, Phase.Hibernated, null, 16);
-                })) {
+                });
+        OperatorProcess operator = withOperator ? startOperator(api) : null) {
+      if (operator != null) {
+        awaitHibernated(api, operator, Duration.ofMinutes(3));
+      }
       // The informers have listed; give the event loop a moment to take in what they found.
       Thread.sleep(1000);
       HttpClient client =
@@ -82,15 +95,23 @@ public final class WakeBench {
       // loading and JIT, which a long-running gateway does not.
       trial(api, gateway, engine, client, WARM_UP);
       List<Double> toLease = new ArrayList<>();
+      List<Double> toScale = new ArrayList<>();
       List<Double> toFirstByte = new ArrayList<>();
       for (int i = 0; i < trials; i++) {
         double[] t = trial(api, gateway, engine, client, trialName(i));
         toLease.add(t[0]);
-        toFirstByte.add(t[1]);
+        toScale.add(t[1]);
+        toFirstByte.add(t[2]);
         LOG.info(
-            "wake trial {}: Lease write after {} ms, first byte {} ms after ready", i, t[0], t[1]);
+            "wake trial {}: Lease write after {} ms, scale write after {} ms, first byte {} ms"
+                + " after ready",
+            i,
+            t[0],
+            t[1],
+            t[2]);
       }
-      return burst(api, gateway, engine, client, median(toLease), median(toFirstByte));
+      return burst(
+          api, gateway, engine, client, median(toLease), median(toScale), median(toFirstByte));
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -111,7 +132,10 @@ public final class WakeBench {
     return "wake-" + i;
   }
 
-  /** One cold request: [ms to the Lease write, ms from the slice write to the first byte]. */
+  /**
+   * One cold request: [ms to the Lease write, ms to the Deployment scale write (NaN without the
+   * operator), ms from the slice write to the first byte].
+   */
   private double[] trial(
       MockApi api, GatewayProcess gateway, EngineProcess engine, HttpClient client, String ep)
       throws Exception {
@@ -121,19 +145,108 @@ public final class WakeBench {
     CompletableFuture<Long> firstByte =
         send(client, gateway, ep, (code, at) -> status.complete(code));
     ApiWrite lease = awaitWrite(api, seen, leaseWrite(ep), Duration.ofSeconds(30));
+    ApiWrite scale = withOperator ? awaitScaleUp(api, seen, ep, Duration.ofSeconds(30)) : null;
     Thread.sleep(SCALE_UP.toMillis());
-    int beforeReady = api.writes().size();
-    api.client().resource(Seeds.engineSlice(ep, engine.port(), true)).create();
-    ApiWrite ready =
-        awaitWrite(
-            api, beforeReady, w -> w.path().contains("/endpointslices"), Duration.ofSeconds(5));
+    ApiWrite ready = markReady(api, engine, ep);
     long first = firstByte.get(60, TimeUnit.SECONDS);
     int code = status.get(60, TimeUnit.SECONDS);
     if (code != 200) {
       throw new IllegalStateException("wake trial " + ep + ": the gateway answered " + code);
     }
-    GatewayProcess.setPhase(api.client(), ep, Phase.Ready);
-    return new double[] {(lease.atNanos() - sent) / 1e6, (first - ready.atNanos()) / 1e6};
+    return new double[] {
+      (lease.atNanos() - sent) / 1e6,
+      scale == null ? Double.NaN : (scale.atNanos() - sent) / 1e6,
+      (first - ready.atNanos()) / 1e6
+    };
+  }
+
+  /**
+   * Plays the kubelet and the EndpointSlice controller: the Deployment reports a ready replica
+   * (with the operator), and the engine Service's slice lists the engine as ready. Returns the
+   * slice write, the moment the gateway can learn of the backend.
+   */
+  private ApiWrite markReady(MockApi api, EngineProcess engine, String ep)
+      throws InterruptedException {
+    if (withOperator) {
+      api.client()
+          .apps()
+          .deployments()
+          .inNamespace(Seeds.ENDPOINT_NAMESPACE)
+          .withName(Wiring.engineName(ep, Seeds.TIER))
+          .editStatus(
+              d -> {
+                if (d.getStatus() == null) {
+                  d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatus());
+                }
+                d.getStatus().setReplicas(1);
+                d.getStatus().setReadyReplicas(1);
+                d.getStatus().setAvailableReplicas(1);
+                d.getStatus().setUpdatedReplicas(1);
+                return d;
+              });
+    } else {
+      GatewayProcess.setPhase(api.client(), ep, Phase.Ready);
+    }
+    int before = api.writes().size();
+    api.client().resource(Seeds.engineSlice(ep, engine.port(), true)).create();
+    return awaitWrite(
+        api, before, w -> w.path().contains("/endpointslices"), Duration.ofSeconds(5));
+  }
+
+  /**
+   * The operator's write that set the Deployment's replicas above zero: polled until the Deployment
+   * shows replicas, then the last write to it before that is the one.
+   */
+  private static ApiWrite awaitScaleUp(MockApi api, int from, String ep, Duration timeout)
+      throws InterruptedException {
+    String name = Wiring.engineName(ep, Seeds.TIER);
+    var deployment =
+        api.client().apps().deployments().inNamespace(Seeds.ENDPOINT_NAMESPACE).withName(name);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      int upTo = api.writes().size();
+      var d = deployment.get();
+      if (d != null && d.getSpec().getReplicas() != null && d.getSpec().getReplicas() > 0) {
+        List<ApiWrite> writes = api.writes().subList(from, upTo);
+        for (int i = writes.size() - 1; i >= 0; i--) {
+          ApiWrite w = writes.get(i);
+          if (w.path().contains("/deployments/" + name) || w.path().endsWith("/deployments")) {
+            return w;
+          }
+        }
+      }
+      Thread.sleep(2);
+    }
+    throw new IllegalStateException("operator: " + name + " not scaled up within " + timeout);
+  }
+
+  private OperatorProcess startOperator(MockApi api) throws Exception {
+    OperatorProcess.seed(api.client(), List.of(Seeds.GATEWAY_NAMESPACE, Seeds.ENDPOINT_NAMESPACE));
+    return OperatorProcess.start(api, work.resolve("wake"), logs);
+  }
+
+  private void awaitHibernated(MockApi api, OperatorProcess operator, Duration timeout)
+      throws InterruptedException {
+    List<String> models = models(trials);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && operator.isAlive()) {
+      long hibernated =
+          api
+              .client()
+              .resources(InferenceEndpoint.class)
+              .inNamespace(Seeds.ENDPOINT_NAMESPACE)
+              .list()
+              .getItems()
+              .stream()
+              .filter(ie -> models.contains(ie.getMetadata().getName()))
+              .filter(ie -> ie.getStatus() != null && ie.getStatus().getPhase() == Phase.Hibernated)
+              .count();
+      if (hibernated == models.size()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("operator: the wake endpoints did not all hibernate");
   }
 
   private WakeResult burst(
@@ -142,6 +255,7 @@ public final class WakeBench {
       EngineProcess engine,
       HttpClient client,
       double toLease,
+      double toScale,
       double toFirstByte)
       throws Exception {
     ProcessSampler rss = new ProcessSampler(gateway.pid(), ProcessSampler.clockTicksPerSecond());
@@ -171,11 +285,10 @@ public final class WakeBench {
             api.writes().subList(seen, api.writes().size()).stream()
                 .filter(leaseWrite(BURST)::test)
                 .count();
-    int beforeReady = api.writes().size();
-    api.client().resource(Seeds.engineSlice(BURST, engine.port(), true)).create();
-    ApiWrite ready =
-        awaitWrite(
-            api, beforeReady, w -> w.path().contains("/endpointslices"), Duration.ofSeconds(5));
+    if (withOperator) {
+      awaitScaleUp(api, seen, BURST, Duration.ofSeconds(30));
+    }
+    ApiWrite ready = markReady(api, engine, BURST);
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .handle((v, e) -> null)
         .get(180, TimeUnit.SECONDS);
@@ -192,10 +305,10 @@ public final class WakeBench {
         ok.get(),
         failed.get());
     return new WakeResult(
-        "harness",
+        withOperator ? "operator" : "harness",
         trials,
         toLease,
-        Double.NaN,
+        toScale,
         toFirstByte,
         waiters,
         ok.get(),
