@@ -79,7 +79,7 @@ public final class GatewayApp implements AutoCloseable {
   public static GatewayApp start(GatewaySettings settings) {
     GatewayApp app = new GatewayApp(settings);
     try {
-      app.watch.start();
+      app.watch.start(settings.watchStartTimeout());
       app.onContext(
           () ->
               app.server

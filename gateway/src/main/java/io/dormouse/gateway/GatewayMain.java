@@ -56,6 +56,9 @@ public final class GatewayMain implements Callable<Integer> {
   long shutdownGraceSeconds;
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "dormouse-gateway-logback.xml");
+    }
     System.exit(new CommandLine(new GatewayMain()).execute(args));
   }
 

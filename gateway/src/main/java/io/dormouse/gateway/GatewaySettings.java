@@ -28,6 +28,7 @@ public record GatewaySettings(
     Duration leaseRenewEvery,
     Duration upstreamIdleTimeout,
     Duration connectionIdleTimeout,
+    Duration watchStartTimeout,
     Duration shutdownGrace) {
 
   public static Builder builder() {
@@ -52,6 +53,7 @@ public record GatewaySettings(
     b.leaseRenewEvery = leaseRenewEvery;
     b.upstreamIdleTimeout = upstreamIdleTimeout;
     b.connectionIdleTimeout = connectionIdleTimeout;
+    b.watchStartTimeout = watchStartTimeout;
     b.shutdownGrace = shutdownGrace;
     return b;
   }
@@ -74,6 +76,7 @@ public record GatewaySettings(
     private Duration leaseRenewEvery = Duration.ofSeconds(5);
     private Duration upstreamIdleTimeout = Duration.ofMinutes(10);
     private Duration connectionIdleTimeout = Duration.ofSeconds(60);
+    private Duration watchStartTimeout = Duration.ofSeconds(60);
     private Duration shutdownGrace = Duration.ofSeconds(30);
 
     public Builder namespace(String v) {
@@ -157,6 +160,12 @@ public record GatewaySettings(
       return this;
     }
 
+    /** How long start-up waits for the watches' first lists before it fails. */
+    public Builder watchStartTimeout(Duration v) {
+      watchStartTimeout = v;
+      return this;
+    }
+
     public Builder shutdownGrace(Duration v) {
       shutdownGrace = v;
       return this;
@@ -180,6 +189,7 @@ public record GatewaySettings(
           leaseRenewEvery,
           upstreamIdleTimeout,
           connectionIdleTimeout,
+          watchStartTimeout,
           shutdownGrace);
     }
   }

@@ -151,6 +151,9 @@ public final class GatewayServer {
    */
   public Future<Void> shutdown(Duration grace) {
     accepting = false;
+    if (apiServer == null || managementServer == null) {
+      return upstream.close(); // never listened
+    }
     api.drain();
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + grace.toNanos();

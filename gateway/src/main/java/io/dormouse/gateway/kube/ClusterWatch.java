@@ -13,12 +13,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,29 +66,59 @@ public final class ClusterWatch implements AutoCloseable {
     this.onLoop = onLoop;
   }
 
-  /** Starts every watch and returns once each has listed what exists. */
-  public void start() {
+  /**
+   * Starts every watch and returns once each has listed what exists.
+   *
+   * @throws IllegalStateException when the API server does not answer the lists within {@code
+   *     timeout} (the pod then restarts rather than serving with an empty view)
+   */
+  public void start(Duration timeout) {
+    LOG.info(
+        "watching InferenceEndpoints and EndpointSlices in all namespaces, API keys in {}, at {}",
+        namespace,
+        client.getMasterUrl());
     informers.add(
         client
             .secrets()
             .inNamespace(namespace)
             .withLabel(Wiring.LABEL_API_KEY, "true")
-            .inform(handler(this::keyChanged, this::keyRemoved), 0));
+            .runnableInformer(0)
+            .addEventHandler(handler(this::keyChanged, this::keyRemoved)));
     informers.add(
         client
             .discovery()
             .v1()
             .endpointSlices()
             .inAnyNamespace()
-            .inform(handler(this::sliceChanged, this::sliceRemoved), 0));
+            .runnableInformer(0)
+            .addEventHandler(handler(this::sliceChanged, this::sliceRemoved)));
     informers.add(
         client
             .resources(InferenceEndpoint.class)
             .inAnyNamespace()
-            .inform(handler(this::endpointChanged, this::endpointRemoved), 0));
-    LOG.info(
-        "watching InferenceEndpoints and EndpointSlices in all namespaces, API keys in {}",
-        namespace);
+            .runnableInformer(0)
+            .addEventHandler(handler(this::endpointChanged, this::endpointRemoved)));
+    CompletableFuture<?>[] started =
+        informers.stream()
+            .map(i -> i.start().toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(started).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "the API server at "
+              + client.getMasterUrl()
+              + " did not list the watched objects within "
+              + timeout);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot watch the cluster at " + client.getMasterUrl() + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the watches", e);
+    }
+    LOG.info("watches synced: {} API keys", keys.size());
   }
 
   public boolean synced() {
