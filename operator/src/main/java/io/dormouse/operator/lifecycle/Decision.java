@@ -41,6 +41,8 @@ final class Decision {
   private Instant phaseSince;
   private String activeTier;
   private Instant hibernatedAt;
+  // When the Ready condition last turned True: the end of the wake, unmoved by Ready <-> Degraded.
+  private final Instant servingSince;
   private WakeCompleted wakeCompleted;
 
   Decision(Observation observed, Instant now) {
@@ -60,6 +62,15 @@ final class Decision {
     this.phaseSince = time(previous.getPhaseTransitionTime());
     this.activeTier = previous.getActiveTier();
     this.hibernatedAt = time(previous.getLastHibernationTime());
+    this.servingSince =
+        previous.getConditions() == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(c -> EndpointConditions.READY.equals(c.getType()))
+                .filter(c -> "True".equals(c.getStatus()))
+                .map(c -> time(c.getLastTransitionTime()))
+                .findFirst()
+                .orElse(null);
     for (String name : intent.tiers()) {
       tiers.put(name, carriedOver(name));
       replicas.put(name, 0);
@@ -130,6 +141,7 @@ final class Decision {
     activeTier = null;
     if (previousPhase == null) {
       enter(Phase.Hibernated, "Created", "asleep until the first request");
+      events.add(JournalEvent.normal("Created", null, "asleep until the first request"));
     } else {
       enter(Phase.Hibernated, reason, message);
     }
@@ -236,13 +248,17 @@ final class Decision {
     if (usable != null) {
       // Back to sleep: the gateway then holds the next request instead of failing it, and wakes us.
       hibernatedAt = now;
-      enter(
-          Phase.Hibernated,
-          specChanged ? "SpecChanged" : "BackOffExpired",
-          "tier " + usable + " is usable again; the next request wakes the endpoint");
+      String why = "tier " + usable + " is usable again; the next request wakes the endpoint";
+      enter(Phase.Hibernated, specChanged ? "SpecChanged" : "BackOffExpired", why);
+      events.add(JournalEvent.normal("Hibernated", null, why));
       return;
     }
-    enter(Phase.Failed, reason, "no usable tier: " + tierSummary());
+    // The message of the failure stays until the spec changes: rewriting it would be a write a
+    // loop.
+    enter(
+        Phase.Failed,
+        reason,
+        specChanged || message == null ? "no usable tier: " + tierSummary() : message);
   }
 
   // --- steps shared by the rows ---
@@ -268,18 +284,12 @@ final class Decision {
     Instant wakeStart = phaseSince != null ? phaseSince : attemptStarted(tier);
     Duration took = Duration.between(wakeStart, now);
     wakeCompleted = new WakeCompleted(tier, took);
-    int ready = observed.tier(tier).readyReplicas();
-    String why =
-        "serving on tier "
-            + tier
-            + " with "
-            + ready
-            + "/"
-            + intent.replicas()
-            + " ready replica(s); woke in "
-            + GoDuration.format(took.withNanos(0));
-    enter(Phase.Ready, "ReplicaReady", why);
-    events.add(JournalEvent.normal("Ready", tier, why));
+    // The status says what the next decisions say too, so that it is written once per wake.
+    String serving = servingMessage(observed.tier(tier).readyReplicas(), tier);
+    enter(Phase.Ready, "ReplicaReady", serving);
+    events.add(
+        JournalEvent.normal(
+            "Ready", tier, serving + "; woke in " + GoDuration.format(took.withNanos(0))));
     deadlines.add(idleReference().plus(intent.idleTimeout()));
   }
 
@@ -405,7 +415,7 @@ final class Decision {
             .mapToInt(e -> observed.tier(e.getKey()).readyReplicas())
             .sum();
     int before = previous.getReadyReplicas() == null ? 0 : previous.getReadyReplicas();
-    String serving = ready + "/" + intent.replicas() + " replica(s) ready on tier " + active;
+    String serving = servingMessage(ready, active);
     if (ready >= intent.replicas()) {
       if (phase == Phase.Degraded) {
         events.add(JournalEvent.normal("Ready", active, "all replicas ready again: " + serving));
@@ -417,6 +427,10 @@ final class Decision {
     } else {
       message = serving;
     }
+  }
+
+  private String servingMessage(int ready, String tier) {
+    return ready + "/" + intent.replicas() + " replica(s) ready on tier " + tier;
   }
 
   // --- tiers ---
@@ -566,7 +580,7 @@ final class Decision {
 
   /** The latest request, but never earlier than the end of the wake: waking time is not idle. */
   private Instant idleReference() {
-    Instant awake = phaseSince == null ? now : phaseSince;
+    Instant awake = servingSince != null ? servingSince : phaseSince != null ? phaseSince : now;
     if (lease == null) {
       return awake;
     }

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +37,7 @@ final class ResourceApplier {
 
   static final String ANNOTATION_HASH = "dormouse.io/desired-hash";
   private static final Logger LOG = LoggerFactory.getLogger(ResourceApplier.class);
+  private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
   private final KubernetesClient client;
   private final String gatewayNamespace;
@@ -152,16 +155,8 @@ final class ResourceApplier {
   }
 
   private void scale(Deployment deployment, int replicas) {
-    client
-        .apps()
-        .deployments()
-        .inNamespace(deployment.getMetadata().getNamespace())
-        .withName(deployment.getMetadata().getName())
-        .edit(
-            d -> {
-              d.getSpec().setReplicas(replicas);
-              return d;
-            });
+    // A merge patch on the cached object: no read first, no resourceVersion to conflict on.
+    client.resource(deployment).patch(MERGE, "{\"spec\":{\"replicas\":" + replicas + "}}");
     LOG.info(
         "Deployment {}/{} scaled to {}",
         deployment.getMetadata().getNamespace(),

@@ -356,6 +356,38 @@ class OperatorMockServerTest {
         .containsExactly(Phase.Hibernated, Phase.Waking, Phase.Ready);
   }
 
+  @Test
+  void aWakeScalesTheDeploymentWithOneWriteAndNoRead() throws Exception {
+    cluster.endpoint("one-write", "a");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("one-write")).isEqualTo(Phase.Hibernated));
+    recordedRequests();
+
+    clock.advance(Duration.ofSeconds(5));
+    cluster.request("one-write");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("one-write")).isEqualTo(Phase.Waking));
+
+    String path =
+        "/apis/apps/v1/namespaces/team/deployments/" + Wiring.engineName("one-write", "a");
+    assertThat(recordedRequests())
+        .filteredOn(r -> r.startsWith("GET " + path) || r.startsWith("PATCH " + path))
+        .containsExactly("PATCH " + path);
+    assertThat(cluster.replicas("one-write", "a")).isEqualTo(1);
+  }
+
+  /** Method and path of the requests the mock server received since the last call. */
+  private java.util.List<String> recordedRequests() throws InterruptedException {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    io.fabric8.mockwebserver.http.RecordedRequest r;
+    while ((r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+      seen.add(r.getMethod() + " " + r.getPath());
+    }
+    return seen;
+  }
+
   private Phase phase(String name) {
     InferenceEndpoint ep = cluster.get(name);
     return ep == null || ep.getStatus() == null ? null : ep.getStatus().getPhase();

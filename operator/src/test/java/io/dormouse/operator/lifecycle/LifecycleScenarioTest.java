@@ -54,6 +54,48 @@ class LifecycleScenarioTest {
   }
 
   @Test
+  void aFlappingReplicaDoesNotPostponeHibernation() {
+    World w = new World();
+    w.replicas = 2;
+    w.now(0).step();
+    w.lease(10L).now(10).step();
+    assertThat(w.running("a", 2, 2).now(60).step().status().getPhase()).isEqualTo(Phase.Ready);
+    // A replica restarts twice; no request comes in.
+    assertThat(w.running("a", 2, 1).now(300).step().status().getPhase()).isEqualTo(Phase.Degraded);
+    assertThat(w.running("a", 2, 2).now(600).step().status().getPhase()).isEqualTo(Phase.Ready);
+
+    Plan plan = w.now(60 + 900).step();
+
+    assertThat(plan.status().getPhase())
+        .as("idle counts from the last request or the end of the wake, not a replica's restart")
+        .isEqualTo(Phase.Hibernating);
+  }
+
+  @Test
+  void aSettledEndpointRewritesNothing() {
+    World ready = new World();
+    ready.now(0).step();
+    ready.lease(10L).now(10).step();
+    ready.running("a", 1, 1).now(60).step();
+    assertThat(ready.status.getPhase()).isEqualTo(Phase.Ready);
+    assertThat(json(ready.now(120).decide().status()))
+        .as("Ready, nothing changed")
+        .isEqualTo(json(ready.status));
+
+    World failed = new World().was(Phase.Waking, "a", 0);
+    failed.problem("a", StartProblem.imagePullFailing("pull access denied")).now(10).step();
+    failed.problem("b", StartProblem.crashLooping("exit code 1")).now(20).step();
+    assertThat(failed.status.getPhase()).isEqualTo(Phase.Failed);
+    assertThat(json(failed.now(30).decide().status()))
+        .as("Failed, nothing changed")
+        .isEqualTo(json(failed.status));
+  }
+
+  private static String json(Object status) {
+    return io.fabric8.kubernetes.client.utils.Serialization.asJson(status);
+  }
+
+  @Test
   void gpuCapsAreSharedByTwoEndpoints() {
     // Tier a has 2 GPUs; each endpoint needs 2. The first to decide takes them.
     World first = new World();

@@ -27,7 +27,7 @@ class LifecycleTableTest {
 
   static Stream<Arguments> rows() {
     return Stream.of(
-        row("new endpoint sleeps", w -> w.now(0), Hibernated, 0, 0),
+        row("new endpoint sleeps", w -> w.now(0), Hibernated, 0, 0, "Created"),
         row("new alwaysOn endpoint wakes", w -> w.now(0).alwaysOn = true, Waking, 1, 0, "Waking"),
         row(
             "activity after the last hibernation wakes the first tier",
@@ -225,7 +225,8 @@ class LifecycleTableTest {
             w -> w.was(Failed, null, 100).backedOff("a", 1900, "Unschedulable").now(1901),
             Hibernated,
             0,
-            0),
+            0,
+            "Hibernated"),
         row(
             "a missing GpuTier is skipped",
             w -> w.was(Hibernated, null, 0).noTier("a").lease(10L).now(11),
