@@ -49,6 +49,7 @@ public final class SimWorld implements AutoCloseable {
     private List<String> namespaces = List.of("default");
     private Duration operatorMaxReconcileInterval = Duration.ofSeconds(10);
     private Duration gatewayShutdownGrace = Duration.ofSeconds(2);
+    private Duration preStopDelay = Duration.ofSeconds(10);
     private String presets =
         String.join(
             "\n",
@@ -76,6 +77,12 @@ public final class SimWorld implements AutoCloseable {
       return this;
     }
 
+    /** The wait of the engines' pre-stop hook (10 s as in a cluster); tests shorten it. */
+    public Settings preStopDelay(Duration d) {
+      preStopDelay = d;
+      return this;
+    }
+
     public Settings operatorMaxReconcileInterval(Duration d) {
       operatorMaxReconcileInterval = d;
       return this;
@@ -99,6 +106,7 @@ public final class SimWorld implements AutoCloseable {
     SimCluster.Settings clusterSettings =
         new SimCluster.Settings()
             .admission(CrdValidatorAdmission.forDormouse())
+            .preStopDelay(settings.preStopDelay)
             .namespaces(
                 java.util.stream.Stream.concat(
                         java.util.stream.Stream.of(SYSTEM_NAMESPACE), settings.namespaces.stream())

@@ -73,6 +73,7 @@ class EndToEndTest {
             new SimWorld.Settings()
                 .workDir(dir)
                 .namespaces(List.of(NS))
+                .preStopDelay(Duration.ofSeconds(1))
                 .pool("spot", new NodePool(1, 4))
                 .pool("no-spot", new NodePool(0, 8))
                 .pool("on-demand", new NodePool(1, 8)));
@@ -229,5 +230,95 @@ class EndToEndTest {
                 .list()
                 .getItems())
         .hasSize(1);
+  }
+
+  @Test
+  void anEngineCrashMidStreamEndsTheStreamWithACleanErrorAndTheUsageIsRecorded() throws Exception {
+    world.apply(
+        endpoint(
+            "crash",
+            "spot",
+            "5m",
+            """
+              - {name: DORMOUSE_SIM_FAULT, value: crash}
+              - {name: DORMOUSE_SIM_FAULT_AFTER_TOKENS, value: "3"}
+        """
+                .stripTrailing()));
+    await().atMost(BOUND).until(() -> phase("crash") == Phase.Hibernated);
+
+    HttpResponse<String> response =
+        http.send(chat("crash", true), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<String> events = response.body().lines().filter(l -> l.startsWith("data: ")).toList();
+    assertThat(events).noneMatch(e -> e.equals("data: [DONE]"));
+    assertThat(events.get(events.size() - 1)).contains("\"error\"").contains("upstream_error");
+    assertThat(events.stream().filter(e -> e.contains("\"content\"")).count())
+        .isGreaterThanOrEqualTo(3);
+    // Billed for what was generated before the crash: at least the three tokens streamed.
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(completionTokens("crash")).isGreaterThanOrEqualTo(3.0));
+  }
+
+  private static double completionTokens(String endpoint) throws Exception {
+    return gatewayMetrics().stream()
+        .filter(l -> l.startsWith("dormouse_gateway_tokens_total{"))
+        .filter(
+            l -> l.contains("endpoint=\"" + endpoint + "\"") && l.contains("kind=\"completion\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static List<String> gatewayMetrics() throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(world.gatewayManagementUrl() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body()
+        .lines()
+        .toList();
+  }
+
+  @Test
+  void aRequestRacingAHibernationIsHeldAndTheEndpointWokenAgainNeverA502() throws Exception {
+    world.apply(endpoint("race", "spot", "3s", ""));
+    await().atMost(BOUND).until(() -> phase("race") == Phase.Hibernated);
+    assertThat(http.send(chat("race", false), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+
+    await()
+        .atMost(BOUND)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> phase("race") == Phase.Hibernating || phase("race") == Phase.Hibernated);
+    List<CompletableFuture<HttpResponse<String>>> racing =
+        List.of(
+            http.sendAsync(chat("race", false), HttpResponse.BodyHandlers.ofString()),
+            http.sendAsync(chat("race", true), HttpResponse.BodyHandlers.ofString()));
+
+    for (CompletableFuture<HttpResponse<String>> r : racing) {
+      assertThat(r.get().statusCode()).as(r.get().body()).isEqualTo(200);
+    }
+    assertThat(phase("race")).isIn(Phase.Ready, Phase.Hibernating, Phase.Hibernated);
+  }
+
+  @Test
+  void kubectlListsAndDescribesEndpointsOfTheWorld() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.dormouse.sim.cluster.Kubectl.installed(),
+        "kubectl is not installed on this machine: test skipped");
+    io.dormouse.sim.cluster.Kubectl kubectl =
+        new io.dormouse.sim.cluster.Kubectl(world.kubeconfig());
+    java.nio.file.Path manifest =
+        java.nio.file.Files.writeString(
+            dir.resolve("kubectl.yaml"), endpoint("kubectl", "spot", "5m", ""));
+
+    var applied = kubectl.run("apply", "-f", manifest.toString());
+    await().atMost(BOUND).until(() -> phase("kubectl") == Phase.Hibernated);
+    var listed = kubectl.run("get", "ie", "-n", NS);
+    var described = kubectl.run("describe", "ie", "kubectl", "-n", NS);
+
+    assertThat(applied.out()).contains("inferenceendpoint.dormouse.io/kubectl created");
+    assertThat(listed.out()).contains("kubectl").contains("Hibernated");
+    assertThat(described.out()).contains("Events:");
   }
 }

@@ -54,6 +54,7 @@ final class Kubelet extends ControlLoop {
   private final Vertx vertx;
   private final PodAddresses addresses = new PodAddresses();
   private final Duration crashBackoff;
+  private final Duration preStopDelay;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Map<String, Sandbox> containers = new HashMap<>();
@@ -73,11 +74,16 @@ final class Kubelet extends ControlLoop {
     }
   }
 
-  Kubelet(KubernetesClient client, Vertx vertx, Duration crashBackoff) {
+  /**
+   * @param preStopDelay how long a pre-stop hook waits before it drains (the operator's hook sleeps
+   *     10 s, for gateways to drop the address)
+   */
+  Kubelet(KubernetesClient client, Vertx vertx, Duration crashBackoff, Duration preStopDelay) {
     super("kubelet", Duration.ofMillis(500));
     this.client = client;
     this.vertx = vertx;
     this.crashBackoff = crashBackoff;
+    this.preStopDelay = preStopDelay;
   }
 
   @Override
@@ -250,14 +256,18 @@ final class Kubelet extends ControlLoop {
       c.stopping = true;
       Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
       Duration period = nodeExists ? Duration.ofSeconds(grace == null ? 30 : grace) : Duration.ZERO;
-      LOG.info("pod {}: terminating, grace {}s", key(pod), period.toSeconds());
-      c.engine
-          .shutdown(period)
-          .onComplete(
-              v -> {
-                c.stopped = true;
-                poke();
-              });
+      Instant deadline = Instant.now().plus(period);
+      boolean preStop = nodeExists && hasPreStop(pod);
+      LOG.info(
+          "pod {}: terminating (grace {}s{})",
+          key(pod),
+          period.toSeconds(),
+          preStop ? ", pre-stop drain first" : "");
+      if (preStop) {
+        after(preStopDelay, () -> drainThenStop(key(pod), c, deadline));
+      } else {
+        stopEngine(c);
+      }
       return;
     }
     if (c != null && c.engine != null && !c.stopped) {
@@ -284,6 +294,37 @@ final class Kubelet extends ControlLoop {
               Serialization.asJson(Map.of("metadata", Map.of("finalizers", finalizers))));
       LOG.info("pod {}: terminated", key(pod));
     }
+  }
+
+  /**
+   * The operator's pre-stop hook, played: after its opening wait, until the engine runs no request
+   * (or the grace period ends); then SIGTERM, on which vLLM stops at once.
+   */
+  private void drainThenStop(String pod, Sandbox c, Instant deadline) {
+    if (c.engine.inFlight() == 0 || !Instant.now().isBefore(deadline)) {
+      LOG.info(
+          "pod {}: pre-stop done ({} requests in flight), stopping the engine",
+          pod,
+          c.engine.inFlight());
+      stopEngine(c);
+    } else {
+      after(Duration.ofMillis(500), () -> drainThenStop(pod, c, deadline));
+    }
+  }
+
+  private void stopEngine(Sandbox c) {
+    c.engine
+        .close()
+        .onComplete(
+            v -> {
+              c.stopped = true;
+              poke();
+            });
+  }
+
+  private static boolean hasPreStop(Pod pod) {
+    Container spec = pod.getSpec().getContainers().get(0);
+    return spec.getLifecycle() != null && spec.getLifecycle().getPreStop() != null;
   }
 
   private ContainerStatus running(Container spec, Sandbox c) {

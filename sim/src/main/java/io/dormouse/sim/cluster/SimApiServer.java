@@ -35,6 +35,14 @@ public final class SimApiServer implements AutoCloseable {
           "META-INF/fabric8/gputiers.dormouse.io-v1.yml",
           "META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml");
 
+  /** The mock server logs every request through java.util.logging; held so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
 
   private SimApiServer(KubernetesMockServer server) {

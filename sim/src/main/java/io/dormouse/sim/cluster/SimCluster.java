@@ -23,6 +23,7 @@ public final class SimCluster implements AutoCloseable {
     private final Map<String, NodePool> pools = new LinkedHashMap<>();
     private NodePool defaultPool = new NodePool(1, 8);
     private Duration crashBackoff = Duration.ofSeconds(1);
+    private Duration preStopDelay = Duration.ofSeconds(10);
     private List<String> namespaces = List.of("default", "dormouse-system");
     private CustomResourceAdmission admission = CustomResourceAdmission.acceptAll();
 
@@ -41,6 +42,15 @@ public final class SimCluster implements AutoCloseable {
     /** The first restart delay of a crashed engine (doubling, as CrashLoopBackOff). */
     public Settings crashBackoff(Duration backoff) {
       crashBackoff = backoff;
+      return this;
+    }
+
+    /**
+     * How long a container's pre-stop hook waits before draining; default 10 s, the sleep of the
+     * operator's drain hook. Tests shorten it.
+     */
+    public Settings preStopDelay(Duration delay) {
+      preStopDelay = delay;
       return this;
     }
 
@@ -69,7 +79,7 @@ public final class SimCluster implements AutoCloseable {
     this.api = SimApiServer.start(settings.admission, settings.namespaces);
     this.client = api.newClient();
     this.nodes = new NodeProvisioner(client, settings.pools, settings.defaultPool);
-    this.kubelet = new Kubelet(client, vertx, settings.crashBackoff);
+    this.kubelet = new Kubelet(client, vertx, settings.crashBackoff, settings.preStopDelay);
     loops.add(nodes);
     loops.add(new Scheduler(client));
     loops.add(new DeploymentController(client));

@@ -54,6 +54,13 @@ final class SimDispatcher extends Dispatcher {
         return json(
             404, ApiStatus.status(404, "NotFound", "the server could not find " + path, null));
       }
+      String accept = request.getHeader("Accept");
+      if (accept != null && accept.contains("as=Table") && !request.getPath().contains("watch=")) {
+        Optional<MockResponse> table = table(request, path);
+        if (table.isPresent()) {
+          return table.get();
+        }
+      }
       return store.dispatch(request);
     }
     // One write at a time, so that a read-modify-write below sees no other write in between.
@@ -175,6 +182,40 @@ final class SimDispatcher extends Dispatcher {
     }
     JsonNode node = JSON.readTree(current.getBody().readUtf8());
     return node != null && node.has("metadata") ? node : null;
+  }
+
+  /** A custom resource GET answered as a Table, or empty for everything else. */
+  private Optional<MockResponse> table(RecordedRequest request, String path) {
+    String[] parts = path.replaceAll("^/+", "").split("/");
+    if (parts.length < 4 || !parts[0].equals("apis")) {
+      return Optional.empty();
+    }
+    String group = parts[1];
+    String version = parts[2];
+    int pluralAt = parts[3].equals("namespaces") ? 5 : 3;
+    if (parts.length <= pluralAt) {
+      return Optional.empty();
+    }
+    String plural = parts[pluralAt];
+    Optional<Map<String, Object>> crd =
+        crds().stream()
+            .filter(c -> group.equals(PrinterTable.lookup(c, ".spec.group")))
+            .filter(c -> plural.equals(PrinterTable.lookup(c, ".spec.names.plural")))
+            .findFirst();
+    if (crd.isEmpty()) {
+      return Optional.empty();
+    }
+    MockResponse plain = store.dispatch(request);
+    if (plain.code() != 200 || plain.getBody() == null) {
+      return Optional.of(plain);
+    }
+    try {
+      Map<String, Object> body = JSON.readValue(plain.getBody().readUtf8(), MAP);
+      return Optional.of(
+          json(200, JSON.writeValueAsString(PrinterTable.of(crd.get(), version, body))));
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
   }
 
   private List<Map<String, Object>> crds() {

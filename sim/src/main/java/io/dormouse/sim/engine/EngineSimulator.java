@@ -68,6 +68,7 @@ public final class EngineSimulator {
   private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
   private final Promise<Void> stopped = Promise.promise();
   private volatile State state = State.LOADING;
+  private volatile int inFlight;
   private HttpServer server;
   private long loadTimer = -1;
 
@@ -111,6 +112,11 @@ public final class EngineSimulator {
 
   public String baseUrl() {
     return "http://" + config.host() + ":" + port();
+  }
+
+  /** Requests running or waiting for a slot: what vllm:num_requests_running/waiting sum to. */
+  public int inFlight() {
+    return inFlight;
   }
 
   /** What the engine wrote to its log: the lines a pod's log would show. */
@@ -301,6 +307,7 @@ public final class EngineSimulator {
     Generation generation = Generation.plan(request.prompt(), seed, budget);
     Sequence sequence = new Sequence(rc.response(), request, generation);
     sequences.add(sequence);
+    inFlight = sequences.size();
     rc.response().closeHandler(v -> sequence.abandon());
     sequence.ticket = slots.acquire(sequence::start);
   }
@@ -525,6 +532,7 @@ public final class EngineSimulator {
     private void end() {
       done = true;
       sequences.remove(this);
+      inFlight = sequences.size();
       if (ticket != null) {
         ticket.release();
       }

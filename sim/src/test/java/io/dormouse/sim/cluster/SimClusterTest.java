@@ -51,6 +51,7 @@ class SimClusterTest {
             new SimCluster.Settings()
                 .pool("spot", spot)
                 .crashBackoff(Duration.ofMillis(200))
+                .preStopDelay(Duration.ofMillis(500))
                 .namespaces(List.of(NS)));
     client = cluster.client();
     GpuTier tier = new GpuTier();
@@ -104,6 +105,13 @@ class SimClusterTest {
         .withNewResources()
         .withLimits(Map.of("nvidia.com/gpu", new Quantity("1")))
         .endResources()
+        .withNewLifecycle()
+        .withNewPreStop()
+        .withNewExec()
+        .withCommand("python3", "-c", "drain")
+        .endExec()
+        .endPreStop()
+        .endLifecycle()
         .endContainer()
         .endSpec()
         .endTemplate()

@@ -1,0 +1,288 @@
+package io.dormouse.sim;
+
+import ch.qos.logback.classic.Level;
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
+import io.dormouse.gateway.auth.ApiKey;
+import io.dormouse.sim.cluster.NodePool;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The run command: starts the sim world with a spot and an on-demand GpuTier and a sample endpoint,
+ * prints an API key, the gateway URL and the kubeconfig, sends one cold request that wakes the
+ * endpoint and streams its answer, then stays up, printing phase changes, until interrupted.
+ */
+@Command(
+    name = "dormouse-sim",
+    mixinStandardHelpOptions = true,
+    description = "Runs Dormouse on this machine: a simulated cluster, the operator, the gateway.")
+public final class SimMain implements Callable<Integer> {
+
+  static final String TIERS =
+      """
+      apiVersion: dormouse.io/v1alpha1
+      kind: GpuTier
+      metadata:
+        name: spot
+      spec:
+        capacityType: spot
+        gpuProduct: SIM-A100-80GB
+        nodeSelector: {sim.dormouse.io/capacity: spot}
+        pricePerGpuHour: "1.20"
+      ---
+      apiVersion: dormouse.io/v1alpha1
+      kind: GpuTier
+      metadata:
+        name: on-demand
+      spec:
+        capacityType: on-demand
+        gpuProduct: SIM-A100-80GB
+        nodeSelector: {sim.dormouse.io/capacity: on-demand}
+        pricePerGpuHour: "4.10"
+      """;
+
+  static final String ENDPOINT =
+      """
+      apiVersion: dormouse.io/v1alpha1
+      kind: InferenceEndpoint
+      metadata:
+        name: llama
+        namespace: default
+      spec:
+        model:
+          name: meta-llama/Meta-Llama-3-8B-Instruct
+        engine:
+          env:
+            - {name: DORMOUSE_SIM_STARTUP, value: %s}
+            - {name: DORMOUSE_SIM_TTFT, value: 150ms}
+            - {name: DORMOUSE_SIM_TPS, value: "%s"}
+        tiers: [spot, on-demand]
+        scaling:
+          idleTimeout: %s
+          wakeTimeout: 5m
+          tierStartTimeout: 20s
+        access:
+          projects: [demo]
+      """;
+
+  @Option(
+      names = "--work-dir",
+      defaultValue = "target/sim",
+      description = "Where the kubeconfig goes")
+  Path workDir;
+
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "2m",
+      description = "The sample endpoint's idle timeout")
+  String idleTimeout;
+
+  @Option(names = "--startup", defaultValue = "5s", description = "The simulated model load time")
+  String startup;
+
+  @Option(names = "--tps", defaultValue = "25", description = "Simulated tokens per second")
+  String tps;
+
+  @Option(
+      names = "--spot-gpus",
+      defaultValue = "1",
+      description = "GPUs of the spot tier; 0 shows the fallback to on-demand")
+  int spotGpus;
+
+  @Option(names = "--no-request", description = "Do not send the cold request")
+  boolean noRequest;
+
+  @Option(names = "--exit", description = "Exit after the cold request instead of staying up")
+  boolean exit;
+
+  @Option(names = "--verbose", description = "Show the components' logs")
+  boolean verbose;
+
+  private final PrintStream out;
+
+  SimMain(PrintStream out) {
+    this.out = out;
+  }
+
+  public SimMain() {
+    this(System.out);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!verbose) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+          .setLevel(Level.WARN);
+    }
+    SimWorld world =
+        SimWorld.start(
+            new SimWorld.Settings()
+                .workDir(workDir)
+                .pool("spot", new NodePool(spotGpus == 0 ? 0 : 1, Math.max(spotGpus, 1)))
+                .pool("on-demand", new NodePool(1, 8)));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("\nstopping the sim world");
+                  world.close();
+                  stopped.countDown();
+                }));
+    world.apply(TIERS);
+    world.apply(ENDPOINT.formatted(startup, tps, idleTimeout));
+    ApiKey key = world.mintKey("demo");
+    out.println(
+        String.join(
+            "\n",
+            "",
+            "Dormouse sim is running",
+            "  gateway      " + world.gatewayUrl(),
+            "  API key      " + key.secret() + "   (project demo; shown once)",
+            "  kubeconfig   " + world.kubeconfig(),
+            "  endpoint     default/llama on tiers [spot, on-demand], idle timeout " + idleTimeout,
+            "",
+            "  kubectl --kubeconfig " + world.kubeconfig() + " get ie",
+            "  curl "
+                + world.gatewayUrl()
+                + "/v1/chat/completions -H 'Authorization: Bearer "
+                + key.secret()
+                + "' \\",
+            "    -H 'Content-Type: application/json' -d '{\"model\":\"llama\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"Hello\"}]}'",
+            ""));
+    try (Watch phases = watchPhases(world)) {
+      if (!noRequest) {
+        coldRequest(world.gatewayUrl(), key);
+      }
+      if (exit) {
+        return 0;
+      }
+      out.println("\nup until interrupted (Ctrl-C); phase changes show as they happen");
+      stopped.await();
+    }
+    return 0;
+  }
+
+  private Watch watchPhases(SimWorld world) {
+    Map<String, String> last = new ConcurrentHashMap<>();
+    return world
+        .client()
+        .resources(InferenceEndpoint.class)
+        .inAnyNamespace()
+        .watch(
+            new Watcher<>() {
+              @Override
+              public void eventReceived(Action action, InferenceEndpoint ie) {
+                String name = ie.getMetadata().getNamespace() + "/" + ie.getMetadata().getName();
+                if (action == Action.DELETED
+                    || ie.getStatus() == null
+                    || ie.getStatus().getPhase() == null) {
+                  return;
+                }
+                String phase = ie.getStatus().getPhase().name();
+                String before = last.put(name, phase);
+                if (!phase.equals(before)) {
+                  String tier = ie.getStatus().getActiveTier();
+                  out.printf(
+                      "%s  endpoint %s: %s%s%s%n",
+                      LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
+                      name,
+                      before == null ? "" : before + " -> ",
+                      phase,
+                      (tier == null ? "" : " on " + tier)
+                          + (ie.getStatus().getMessage() == null
+                              ? ""
+                              : " (" + ie.getStatus().getMessage() + ")"));
+                }
+              }
+
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
+  }
+
+  /** Sends one chat request to the sleeping endpoint and prints the answer as it streams. */
+  private void coldRequest(String gateway, ApiKey key) throws IOException, InterruptedException {
+    out.println("sending a cold request to llama; it waits while the endpoint wakes ...");
+    long start = System.nanoTime();
+    HttpResponse<Stream<String>> response =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(gateway + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key.secret())
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofMinutes(6))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"llama\",\"stream\":true,\"max_tokens\":40,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":"
+                                + "\"Why do dormice sleep so long?\"}]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofLines());
+    if (response.statusCode() != 200) {
+      out.println(
+          "the gateway answered "
+              + response.statusCode()
+              + ": "
+              + String.join("\n", response.body().toList()));
+      return;
+    }
+    boolean[] first = {true};
+    response
+        .body()
+        .filter(l -> l.startsWith("data: ") && !l.equals("data: [DONE]"))
+        .forEach(
+            l -> {
+              JsonObject chunk = new JsonObject(l.substring(6));
+              if (chunk.containsKey("error")) {
+                out.println("\n[error] " + chunk.getJsonObject("error").getString("message"));
+                return;
+              }
+              var choices = chunk.getJsonArray("choices");
+              if (choices == null || choices.isEmpty()) {
+                return;
+              }
+              String delta =
+                  choices
+                      .getJsonObject(0)
+                      .getJsonObject("delta", new JsonObject())
+                      .getString("content", "");
+              if (first[0] && !delta.isEmpty()) {
+                first[0] = false;
+                out.printf("first token after %.1f s: ", (System.nanoTime() - start) / 1e9);
+              }
+              out.print(delta);
+              out.flush();
+            });
+    out.printf("%nanswered in %.1f s%n", (System.nanoTime() - start) / 1e9);
+  }
+
+  public static void main(String[] args) {
+    // Exiting runs the shutdown hook, which closes the world.
+    System.exit(new CommandLine(new SimMain()).execute(args));
+  }
+}
