@@ -140,7 +140,7 @@ class EndToEndTest {
   @Test
   void theFirstRequestWakesTheEndpointWhichServesThenHibernatesWhenIdle() throws Exception {
     world.apply(endpoint("wake", "spot", "5s", ""));
-    await().atMost(BOUND).until(() -> phase("wake") == Phase.Hibernated);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("wake") == Phase.Hibernated);
 
     HttpResponse<String> response =
         http.send(chat("wake", true), HttpResponse.BodyHandlers.ofString());
@@ -148,8 +148,10 @@ class EndToEndTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
     assertThat(get("wake").getStatus().getActiveTier()).isEqualTo("spot");
-    await().atMost(BOUND).until(() -> phase("wake") == Phase.Hibernated);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("wake") == Phase.Hibernated);
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .until(
             () ->
@@ -167,7 +169,7 @@ class EndToEndTest {
   void withTheSpotTierOutOfGpusTheEndpointFallsBackToOnDemandAndServesTheWaitingRequest()
       throws Exception {
     world.apply(endpoint("fallback", "no-spot, on-demand", "5m", ""));
-    await().atMost(BOUND).until(() -> phase("fallback") == Phase.Hibernated);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("fallback") == Phase.Hibernated);
 
     HttpResponse<String> response =
         http.send(chat("fallback", false), HttpResponse.BodyHandlers.ofString());
@@ -202,15 +204,15 @@ class EndToEndTest {
             "spot",
             "5m",
             "    - {name: DORMOUSE_SIM_STARTUP, value: 4s}".replace("    - ", "      - ")));
-    await().atMost(BOUND).until(() -> phase("restart") == Phase.Hibernated);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("restart") == Phase.Hibernated);
 
     CompletableFuture<HttpResponse<String>> pending =
         http.sendAsync(chat("restart", false), HttpResponse.BodyHandlers.ofString());
-    await().atMost(BOUND).until(() -> phase("restart") == Phase.Waking);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("restart") == Phase.Waking);
     world.restartOperator();
 
     assertThat(pending.get().statusCode()).isEqualTo(200);
-    await().atMost(BOUND).until(() -> phase("restart") == Phase.Ready);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("restart") == Phase.Ready);
     assertThat(
             world
                 .client()
@@ -244,7 +246,7 @@ class EndToEndTest {
               - {name: DORMOUSE_SIM_FAULT_AFTER_TOKENS, value: "3"}
         """
                 .stripTrailing()));
-    await().atMost(BOUND).until(() -> phase("crash") == Phase.Hibernated);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("crash") == Phase.Hibernated);
 
     HttpResponse<String> response =
         http.send(chat("crash", true), HttpResponse.BodyHandlers.ofString());
@@ -257,6 +259,8 @@ class EndToEndTest {
         .isGreaterThanOrEqualTo(3);
     // Billed for what was generated before the crash: at least the three tokens streamed.
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .untilAsserted(() -> assertThat(completionTokens("crash")).isGreaterThanOrEqualTo(3.0));
   }
@@ -282,11 +286,13 @@ class EndToEndTest {
   @Test
   void aRequestRacingAHibernationIsHeldAndTheEndpointWokenAgainNeverA502() throws Exception {
     world.apply(endpoint("race", "spot", "3s", ""));
-    await().atMost(BOUND).until(() -> phase("race") == Phase.Hibernated);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("race") == Phase.Hibernated);
     assertThat(http.send(chat("race", false), HttpResponse.BodyHandlers.ofString()).statusCode())
         .isEqualTo(200);
 
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .pollInterval(Duration.ofMillis(20))
         .until(() -> phase("race") == Phase.Hibernating || phase("race") == Phase.Hibernated);
@@ -313,7 +319,7 @@ class EndToEndTest {
             dir.resolve("kubectl.yaml"), endpoint("kubectl", "spot", "5m", ""));
 
     var applied = kubectl.run("apply", "-f", manifest.toString());
-    await().atMost(BOUND).until(() -> phase("kubectl") == Phase.Hibernated);
+    await().ignoreExceptions().atMost(BOUND).until(() -> phase("kubectl") == Phase.Hibernated);
     var listed = kubectl.run("get", "ie", "-n", NS);
     var described = kubectl.run("describe", "ie", "kubectl", "-n", NS);
 

@@ -181,6 +181,8 @@ class SimClusterTest {
     createEngine(1, "vllm/vllm-openai:v0.11.0", Map.of());
 
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .until(
             () -> {
@@ -201,6 +203,8 @@ class SimClusterTest {
     String ip = pod.getStatus().getPodIP();
     assertThat(ip).startsWith("127.").isNotEqualTo("127.0.0.1");
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .untilAsserted(
             () -> {
@@ -233,6 +237,8 @@ class SimClusterTest {
     createEngine(3, "vllm/vllm-openai:v0.11.0", Map.of());
 
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .untilAsserted(
             () -> {
@@ -250,9 +256,17 @@ class SimClusterTest {
             });
     assertThat(client.v1().events().inNamespace(NS).list().getItems())
         .anyMatch(e -> "FailedScheduling".equals(e.getReason()));
-    Deployment d = client.apps().deployments().inNamespace(NS).withName("llama-spot").get();
-    assertThat(d.getStatus().getReadyReplicas()).isEqualTo(2);
-    assertThat(d.getStatus().getReplicas()).isEqualTo(3);
+    await()
+        .ignoreExceptions()
+        .ignoreExceptions()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              Deployment d =
+                  client.apps().deployments().inNamespace(NS).withName("llama-spot").get();
+              assertThat(d.getStatus().getReadyReplicas()).isEqualTo(2);
+              assertThat(d.getStatus().getReplicas()).isEqualTo(3);
+            });
   }
 
   @Test
@@ -261,6 +275,8 @@ class SimClusterTest {
     createEngine(1, "vllm/vllm-openai:v0.11.0", Map.of());
 
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .untilAsserted(
             () -> {
@@ -276,6 +292,8 @@ class SimClusterTest {
     start(new NodePool(1, 2));
     createEngine(1, "vllm/vllm-openai:v0.11.0", Map.of("DORMOUSE_SIM_TPS", "10"));
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .until(
             () ->
@@ -285,6 +303,8 @@ class SimClusterTest {
     CompletableFuture<HttpResponse<String>> stream =
         HttpClient.newHttpClient().sendAsync(chat(ip, true), HttpResponse.BodyHandlers.ofString());
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .until(
             () -> {
@@ -295,6 +315,8 @@ class SimClusterTest {
     client.apps().deployments().inNamespace(NS).withName("llama-spot").scale(0);
 
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .untilAsserted(
             () -> {
@@ -305,7 +327,10 @@ class SimClusterTest {
               assertThat(endpoints.get(0).getConditions().getServing()).isTrue();
             });
     assertThat(stream.get().body()).endsWith("data: [DONE]\n\n");
-    await().atMost(BOUND).until(() -> pods().isEmpty() && sliceEndpoints().isEmpty());
+    await()
+        .ignoreExceptions()
+        .atMost(BOUND)
+        .until(() -> pods().isEmpty() && sliceEndpoints().isEmpty());
     Deployment d = client.apps().deployments().inNamespace(NS).withName("llama-spot").get();
     assertThat(d.getStatus().getReplicas()).isZero();
   }
@@ -314,13 +339,18 @@ class SimClusterTest {
   void deletedOwnersTakeTheirDependentsWithThem() {
     start(new NodePool(1, 2));
     createEngine(2, "vllm/vllm-openai:v0.11.0", Map.of());
-    await().atMost(BOUND).until(() -> pods().stream().filter(Pods::ready).count() == 2);
+    await()
+        .ignoreExceptions()
+        .atMost(BOUND)
+        .until(() -> pods().stream().filter(Pods::ready).count() == 2);
 
     client.apps().deployments().inNamespace(NS).withName("llama-spot").delete();
     client.services().inNamespace(NS).withName("llama-spot").delete();
 
-    await().atMost(BOUND).until(() -> pods().isEmpty());
+    await().ignoreExceptions().atMost(BOUND).until(() -> pods().isEmpty());
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .until(
             () ->
@@ -343,12 +373,18 @@ class SimClusterTest {
         Map.of("DORMOUSE_SIM_FAULT", "oom", "DORMOUSE_SIM_STARTUP", "100ms"));
 
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .untilAsserted(
             () -> {
-              Pod pod = pods().get(0);
+              List<Pod> pods = pods();
+              assertThat(pods).hasSize(1);
+              Pod pod = pods.get(0);
+              assertThat(pod.getStatus().getContainerStatuses()).isNotEmpty();
               var status = pod.getStatus().getContainerStatuses().get(0);
               assertThat(status.getRestartCount()).isGreaterThanOrEqualTo(2);
+              assertThat(status.getLastState()).isNotNull();
               assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(1);
               assertThat(Pods.ready(pod)).isFalse();
             });
@@ -360,6 +396,8 @@ class SimClusterTest {
     createEngine(1, "vllm/vllm-openai:does-not-exist", Map.of());
 
     await()
+        .ignoreExceptions()
+        .ignoreExceptions()
         .atMost(BOUND)
         .untilAsserted(
             () -> {
