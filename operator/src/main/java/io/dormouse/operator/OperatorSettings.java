@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How to run the operator. Start from {@link #defaults()} and change what differs.
@@ -54,195 +55,104 @@ public record OperatorSettings(
   }
 
   public OperatorSettings withOperatorNamespace(String value) {
-    return new OperatorSettings(
-        value,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.operatorNamespace = value);
   }
 
   public OperatorSettings withGatewayNamespace(String value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        value,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.gatewayNamespace = value);
   }
 
   public OperatorSettings withPresetsConfigMap(String value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        value,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.presetsConfigMap = value);
   }
 
   public OperatorSettings withManagementPort(int value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        value,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.managementPort = value);
   }
 
   public OperatorSettings withLeaderElection(boolean value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        value,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.leaderElection = value);
   }
 
   public OperatorSettings withWatchNamespaces(Set<String> value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        value,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.watchNamespaces = value);
   }
 
   public OperatorSettings withKubeconfig(String value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        value,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.kubeconfig = value);
   }
 
   public OperatorSettings withClient(KubernetesClient value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        value,
-        clock,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.client = value);
   }
 
   public OperatorSettings withClock(Clock value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        value,
-        identity,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.clock = value);
   }
 
   public OperatorSettings withIdentity(String value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        value,
-        maxReconcileInterval,
-        drainDelay);
+    return with(c -> c.identity = value);
   }
 
   public OperatorSettings withMaxReconcileInterval(Duration value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        value,
-        drainDelay);
+    return with(c -> c.maxReconcileInterval = value);
   }
 
   public OperatorSettings withDrainDelay(Duration value) {
-    return new OperatorSettings(
-        operatorNamespace,
-        gatewayNamespace,
-        presetsConfigMap,
-        managementPort,
-        leaderElection,
-        watchNamespaces,
-        kubeconfig,
-        client,
-        clock,
-        identity,
-        maxReconcileInterval,
-        value);
+    return with(c -> c.drainDelay = value);
+  }
+
+  /** A copy with one change: the with* methods above, without repeating every component. */
+  private OperatorSettings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  private static final class Copy {
+    String operatorNamespace;
+    String gatewayNamespace;
+    String presetsConfigMap;
+    int managementPort;
+    boolean leaderElection;
+    Set<String> watchNamespaces;
+    String kubeconfig;
+    KubernetesClient client;
+    Clock clock;
+    String identity;
+    Duration maxReconcileInterval;
+    Duration drainDelay;
+
+    Copy(OperatorSettings s) {
+      operatorNamespace = s.operatorNamespace;
+      gatewayNamespace = s.gatewayNamespace;
+      presetsConfigMap = s.presetsConfigMap;
+      managementPort = s.managementPort;
+      leaderElection = s.leaderElection;
+      watchNamespaces = s.watchNamespaces;
+      kubeconfig = s.kubeconfig;
+      client = s.client;
+      clock = s.clock;
+      identity = s.identity;
+      maxReconcileInterval = s.maxReconcileInterval;
+      drainDelay = s.drainDelay;
+    }
+
+    OperatorSettings build() {
+      return new OperatorSettings(
+          operatorNamespace,
+          gatewayNamespace,
+          presetsConfigMap,
+          managementPort,
+          leaderElection,
+          watchNamespaces,
+          kubeconfig,
+          client,
+          clock,
+          identity,
+          maxReconcileInterval,
+          drainDelay);
+    }
   }
 
   private static String defaultIdentity() {

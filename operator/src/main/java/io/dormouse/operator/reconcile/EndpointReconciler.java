@@ -90,47 +90,14 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
     KubernetesClient client = context.getClient();
     applier = new ResourceApplier(client, config.gatewayNamespace());
     journal = new Journal(client, metrics, clock, config.identity());
-    SecondaryToPrimaryMapper<HasMetadata> byEndpointLabel =
-        r -> {
-          String endpoint =
-              r.getMetadata().getLabels() == null
-                  ? null
-                  : r.getMetadata().getLabels().get(Wiring.LABEL_ENDPOINT);
-          return endpoint == null
-              ? Set.of()
-              : Set.of(new ResourceID(endpoint, r.getMetadata().getNamespace()));
-        };
-    deployments =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Deployment.class, InferenceEndpoint.class)
-                .withName("deployments")
-                .withLabelSelector(ENGINE_SELECTOR)
-                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
-                .build(),
-            context);
-    pods =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, InferenceEndpoint.class)
-                .withName("pods")
-                .withLabelSelector(ENGINE_SELECTOR)
-                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
-                .build(),
-            context);
-    services =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Service.class, InferenceEndpoint.class)
-                .withName("services")
-                .withLabelSelector(ENGINE_SELECTOR)
-                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
-                .build(),
-            context);
+    deployments = labelled(Deployment.class, "deployments", ENGINE_SELECTOR, context);
+    pods = labelled(Pod.class, "pods", ENGINE_SELECTOR, context);
+    services = labelled(Service.class, "services", ENGINE_SELECTOR, context);
     networkPolicies =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(NetworkPolicy.class, InferenceEndpoint.class)
-                .withName("networkpolicies")
-                .withLabelSelector(Wiring.MANAGED_BY + "=" + Wiring.MANAGED_BY_VALUE)
-                .withSecondaryToPrimaryMapper(byEndpointLabel::toPrimaryResourceIDs)
-                .build(),
+        labelled(
+            NetworkPolicy.class,
+            "networkpolicies",
+            Wiring.MANAGED_BY + "=" + Wiring.MANAGED_BY_VALUE,
             context);
     // Gateways may create the Lease without labels, so match it by name.
     leases =
@@ -189,6 +156,25 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                 .build(),
             context);
     return List.of(deployments, pods, services, networkPolicies, leases, gpuTiers, presets);
+  }
+
+  /** An informer of objects that name their endpoint in the dormouse.io/endpoint label. */
+  private static <R extends HasMetadata> InformerEventSource<R, InferenceEndpoint> labelled(
+      Class<R> type, String name, String selector, EventSourceContext<InferenceEndpoint> context) {
+    SecondaryToPrimaryMapper<R> byEndpointLabel =
+        r -> {
+          String endpoint = label(r, Wiring.LABEL_ENDPOINT);
+          return endpoint == null
+              ? Set.of()
+              : Set.of(new ResourceID(endpoint, r.getMetadata().getNamespace()));
+        };
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, InferenceEndpoint.class)
+            .withName(name)
+            .withLabelSelector(selector)
+            .withSecondaryToPrimaryMapper(byEndpointLabel)
+            .build(),
+        context);
   }
 
   @Override

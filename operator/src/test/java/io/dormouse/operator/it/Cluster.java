@@ -5,6 +5,7 @@ import io.dormouse.api.v1alpha1.CapacityType;
 import io.dormouse.api.v1alpha1.GpuTier;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.operator.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;

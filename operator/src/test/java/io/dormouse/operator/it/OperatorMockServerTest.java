@@ -9,6 +9,7 @@ import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.Wiring;
 import io.dormouse.operator.OperatorApp;
 import io.dormouse.operator.OperatorSettings;
+import io.dormouse.operator.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

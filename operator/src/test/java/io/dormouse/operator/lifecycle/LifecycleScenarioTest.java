@@ -191,8 +191,8 @@ class LifecycleScenarioTest {
       w.now(t + 10 + 900).step();
       w.nothingRuns().now(t + 920).step();
     }
-    assertThat(w.status.getHistory()).hasSize(Decision.HISTORY_LIMIT);
-    assertThat(w.status.getHistory().get(Decision.HISTORY_LIMIT - 1).getTo())
+    assertThat(w.status.getHistory()).hasSize(StatusAssembly.HISTORY_LIMIT);
+    assertThat(w.status.getHistory().get(StatusAssembly.HISTORY_LIMIT - 1).getTo())
         .isEqualTo(Phase.Hibernated);
   }
 

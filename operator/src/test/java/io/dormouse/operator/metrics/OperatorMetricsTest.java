@@ -3,36 +3,17 @@ package io.dormouse.operator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.operator.testing.MutableClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OperatorMetricsTest {
 
-  private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final OperatorMetrics metrics = new OperatorMetrics(registry, clock);
@@ -40,9 +21,9 @@ class OperatorMetricsTest {
   @Test
   void gpuSecondsIntegrateTheGpusAskedOverTime() {
     metrics.tierGpus("a100", 4);
-    now = now.plus(Duration.ofSeconds(100));
+    clock.advance(Duration.ofSeconds(100));
     metrics.tierGpus("a100", 0);
-    now = now.plus(Duration.ofSeconds(1000));
+    clock.advance(Duration.ofSeconds(1000));
 
     assertThat(registry.scrape()).contains("dormouse_tier_gpu_seconds_total{tier=\"a100\"} 400.0");
   }

@@ -1,0 +1,100 @@
+package io.dormouse.operator.lifecycle;
+
+import io.dormouse.api.duration.GoDuration;
+import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.api.v1alpha1.TierState;
+
+/**
+ * The Ready and Degraded rows: hibernate when idle, wake again when the serving tier lost every
+ * ready replica, move between tiers, and tell Ready from Degraded.
+ */
+final class Serving {
+
+  private final Draft d;
+  private final Activity activity;
+  private final TierChoice choice;
+  private final Wake wake;
+  private final MoveBack moveBack;
+
+  Serving(Draft d, Activity activity, TierChoice choice, Wake wake, MoveBack moveBack) {
+    this.d = d;
+    this.activity = activity;
+    this.choice = choice;
+    this.wake = wake;
+    this.moveBack = moveBack;
+  }
+
+  static String message(Draft d, int ready, String tier) {
+    return ready + "/" + d.intent.replicas() + " replica(s) ready on tier " + tier;
+  }
+
+  void proceed() {
+    if (activity.idle()) {
+      hibernate();
+      return;
+    }
+    String tier = d.activeTier;
+    if (!d.isActive(tier) || choice.gone(tier) != null) {
+      wake.begin();
+      return;
+    }
+    MoveBack.Outcome retry = moveBack.follow(tier);
+    tier = retry.serving();
+    moveBack.drainBelow(tier);
+    if (d.ready(tier) == 0) {
+      lost(tier);
+      return;
+    }
+    d.run(tier, TierState.Ready);
+    if (retry.mayRetry()) {
+      moveBack.retryAbove(tier);
+    }
+    judgeReadiness(tier);
+    d.deadline(activity.idleDeadline());
+  }
+
+  private void hibernate() {
+    d.stopAll();
+    d.hibernatedAt = d.now;
+    String why =
+        "no activity since "
+            + (d.lease == null ? "the wake" : d.lease.toString())
+            + " (idleTimeout "
+            + GoDuration.format(d.intent.idleTimeout())
+            + ")";
+    d.enter(Phase.Hibernating, "Idle", why);
+    d.normal("Hibernating", null, why);
+  }
+
+  /** e.g. spot capacity reclaimed: wake the same tier again, its attempt starting now. */
+  private void lost(String tier) {
+    d.stopAllBut(tier);
+    d.start(tier);
+    String why = "tier " + tier + " lost every ready replica; waking it again";
+    d.enter(Phase.Waking, "ReplicaUnavailable", why);
+    d.warning("ReplicaUnavailable", tier, why);
+    d.deadline(d.now.plus(d.intent.tierStartTimeout()));
+  }
+
+  /** Degraded when replicas were lost; Ready again once all are back. */
+  private void judgeReadiness(String active) {
+    int ready =
+        d.replicas.entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .mapToInt(e -> d.ready(e.getKey()))
+            .sum();
+    int before = d.previous.getReadyReplicas() == null ? 0 : d.previous.getReadyReplicas();
+    String serving = message(d, ready, active);
+    if (ready >= d.intent.replicas()) {
+      if (d.phase == Phase.Degraded) {
+        d.normal("Ready", active, "all replicas ready again: " + serving);
+      }
+      d.enter(Phase.Ready, d.phase == Phase.Degraded ? "ReplicasReady" : d.reason, serving);
+    } else if (ready < before) {
+      d.warning("ReplicaUnavailable", active, serving);
+      d.enter(Phase.Degraded, "ReplicaUnavailable", serving);
+    } else {
+      d.message = serving;
+    }
+  }
+}

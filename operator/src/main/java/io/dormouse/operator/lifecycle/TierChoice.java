@@ -1,0 +1,63 @@
+package io.dormouse.operator.lifecycle;
+
+import io.dormouse.api.v1alpha1.TierState;
+import io.dormouse.api.v1alpha1.TierStatus;
+import java.util.stream.Collectors;
+
+/**
+ * Which tiers can take the endpoint now: the GpuTier exists, the tier is not backed off, and its
+ * cap has room for {@code replicas} × GPUs per replica besides what other endpoints use.
+ */
+final class TierChoice {
+
+  static final String TIER_NOT_FOUND = "TierNotFound";
+
+  private final Draft d;
+
+  TierChoice(Draft d) {
+    this.d = d;
+  }
+
+  static String notFound(String tier) {
+    return "GpuTier \"" + tier + "\" not found";
+  }
+
+  /** The first tier in priority order that can take the endpoint now, or null. */
+  String firstUsable() {
+    return d.intent.tiers().stream().filter(t -> whyUnusable(t) == null).findFirst().orElse(null);
+  }
+
+  /** Null when the tier is usable, else why not. */
+  String whyUnusable(String name) {
+    TierCapacity capacity = d.observed.capacity().get(name);
+    if (capacity == null) {
+      return notFound(name);
+    }
+    TierStatus tier = d.tiers.get(name);
+    if (tier.getState() == TierState.Unavailable) {
+      return "backed off until " + tier.getUnavailableUntil() + " (" + tier.getMessage() + ")";
+    }
+    if (tier.getState() != TierState.Idle && d.replicas.getOrDefault(name, 0) > 0) {
+      return null; // already ours: its GPUs are counted
+    }
+    return capacity.whyNoRoomFor(d.intent.gpusPerAwakeTier());
+  }
+
+  /** Each tier and whether it is usable, for messages. */
+  String summary() {
+    return d.intent.tiers().stream()
+        .map(
+            t -> {
+              String why = whyUnusable(t);
+              return t + ": " + (why == null ? "usable" : why);
+            })
+        .collect(Collectors.joining("; "));
+  }
+
+  /** The problem of a tier whose GpuTier was deleted, or null while it exists. */
+  StartProblem gone(String name) {
+    return d.observed.capacity().containsKey(name)
+        ? null
+        : new StartProblem(TIER_NOT_FOUND, notFound(name));
+  }
+}

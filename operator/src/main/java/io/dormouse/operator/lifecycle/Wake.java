@@ -1,0 +1,108 @@
+package io.dormouse.operator.lifecycle;
+
+import io.dormouse.api.duration.GoDuration;
+import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.api.v1alpha1.TierState;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Waking: the first usable tier is scaled up; it becomes Ready with a ready replica, or gives way
+ * to the next usable tier when it cannot start; with none left the endpoint is Failed.
+ */
+final class Wake {
+
+  private final Draft d;
+  private final TierChoice choice;
+  private final StartProblems problems;
+  private final Activity activity;
+
+  Wake(Draft d, TierChoice choice, StartProblems problems, Activity activity) {
+    this.d = d;
+    this.choice = choice;
+    this.problems = problems;
+    this.activity = activity;
+  }
+
+  /** Starts a wake on the first usable tier, or fails at once when there is none. */
+  void begin() {
+    String tier = choice.firstUsable();
+    if (tier == null) {
+      fail("NoUsableTier", "no usable tier: " + choice.summary());
+      return;
+    }
+    d.stopAllBut(tier);
+    d.start(tier);
+    d.activeTier = tier;
+    String why = "waking " + d.intent.replicas() + " replica(s) on tier " + tier;
+    d.enter(Phase.Waking, d.intent.alwaysOn() ? "AlwaysOn" : "Demand", why);
+    d.normal("Waking", tier, why);
+    d.deadline(d.now.plus(d.intent.tierStartTimeout()));
+  }
+
+  /** The Waking rows: ready, a start problem, or hold (the idle clock does not run). */
+  void proceed() {
+    String tier = d.activeTier;
+    if (!d.isActive(tier)) {
+      begin();
+      return;
+    }
+    StartProblem problem = choice.gone(tier);
+    if (problem == null && d.ready(tier) > 0) {
+      becomeReady(tier);
+      return;
+    }
+    if (problem == null) {
+      problem = problems.of(tier);
+    }
+    if (problem != null) {
+      fallBackFrom(tier, problem);
+      return;
+    }
+    d.stopAllBut(tier);
+    d.run(tier, TierState.Starting);
+    d.deadline(d.attemptStarted(tier).plus(d.intent.tierStartTimeout()));
+  }
+
+  void fail(String why, String text) {
+    d.stopAll();
+    d.enter(Phase.Failed, why, text);
+    d.warning("WakeFailed", null, text);
+  }
+
+  private void becomeReady(String tier) {
+    d.stopAllBut(tier);
+    d.run(tier, TierState.Ready);
+    Instant wakeStart = d.phaseSince != null ? d.phaseSince : d.attemptStarted(tier);
+    Duration took = Duration.between(wakeStart, d.now);
+    d.wakeCompleted = new WakeCompleted(tier, took);
+    // The status says what later decisions say too, so that it is written once per wake.
+    String serving = Serving.message(d, d.ready(tier), tier);
+    d.enter(Phase.Ready, "ReplicaReady", serving);
+    d.normal("Ready", tier, serving + "; woke in " + GoDuration.format(took.withNanos(0)));
+    d.deadline(activity.idleDeadline());
+  }
+
+  private void fallBackFrom(String tier, StartProblem problem) {
+    d.backOff(tier, problem);
+    String next = choice.firstUsable();
+    if (next == null) {
+      d.fallbacks.add(new Fallback(tier, Fallback.NONE, problem.reason()));
+      fail(
+          "AllTiersFailed",
+          "tier " + tier + ": " + problem.message() + "; no usable tier: " + choice.summary());
+      return;
+    }
+    d.stopAllBut(next);
+    d.start(next);
+    d.activeTier = next;
+    d.fallbacks.add(new Fallback(tier, next, problem.reason()));
+    String why = "tier " + tier + ": " + problem.message() + "; waking on tier " + next;
+    d.warning("TierFallback", next, why);
+    // Still Waking: the wake goes on, on another tier.
+    d.record(Phase.Waking, Phase.Waking, next, "TierFallback", why);
+    d.reason = "TierFallback";
+    d.message = why;
+    d.deadline(d.now.plus(d.intent.tierStartTimeout()));
+  }
+}
