@@ -1,6 +1,7 @@
 package io.dormouse.sim.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.dormouse.api.v1alpha1.CapacityType;
@@ -406,5 +407,48 @@ class SimClusterTest {
               assertThat(status.get(0).getState().getWaiting().getReason())
                   .isEqualTo("ErrImagePull");
             });
+  }
+
+  @Test
+  void aNodePoolThatShrinksTakesItsPodsWithIt() {
+    start(new NodePool(1, 2));
+    createEngine(1, "vllm/vllm-openai:v0.11.0", Map.of());
+    await().ignoreExceptions().atMost(BOUND).until(() -> pods().stream().anyMatch(Pods::ready));
+    String reclaimed = pods().get(0).getMetadata().getName();
+
+    cluster.setPool("spot", new NodePool(0, 2));
+
+    // The pod of the vanished node goes; its replacement finds no node and waits.
+    await()
+        .ignoreExceptions()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              List<Pod> pods = pods();
+              assertThat(pods).extracting(p -> p.getMetadata().getName()).doesNotContain(reclaimed);
+              assertThat(pods).hasSize(1);
+              assertThat(Pods.condition(pods.get(0), "PodScheduled"))
+                  .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Unschedulable"));
+            });
+  }
+
+  @Test
+  void closingTheClusterStopsItsThreadsAndEngines() throws Exception {
+    start(new NodePool(1, 2));
+    createEngine(1, "vllm/vllm-openai:v0.11.0", Map.of());
+    await().ignoreExceptions().atMost(BOUND).until(() -> pods().stream().anyMatch(Pods::ready));
+    String ip = pods().get(0).getStatus().getPodIP();
+
+    cluster.close();
+    cluster = null;
+
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.isAlive() && t.getName().startsWith("sim-")));
+    assertThatThrownBy(() -> new java.net.Socket(ip, 8000).close())
+        .isInstanceOf(java.io.IOException.class);
   }
 }
