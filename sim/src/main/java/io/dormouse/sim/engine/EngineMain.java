@@ -49,17 +49,21 @@ public final class EngineMain implements Callable<Integer> {
 
   @Unmatched List<String> vllmArgs = new ArrayList<>();
 
-  @Override
-  public Integer call() throws InterruptedException {
-    Map<String, String> env = new HashMap<>(System.getenv());
+  /** The engine the options describe; options win over the environment. */
+  EngineConfig config(Map<String, String> environment) {
+    Map<String, String> env = new HashMap<>(environment);
     put(env, VllmArgs.ENV_STARTUP, startup);
     put(env, VllmArgs.ENV_TTFT, ttft);
     put(env, VllmArgs.ENV_TPS, tps);
     put(env, VllmArgs.ENV_FAULT, fault);
     put(env, VllmArgs.ENV_FAULT_AFTER_TOKENS, faultAfterTokens);
     put(env, VllmArgs.ENV_MAX_TOKENS, maxTokens);
-    EngineConfig config =
-        VllmArgs.apply(EngineConfig.builder().host("0.0.0.0"), vllmArgs, env).build();
+    return VllmArgs.apply(EngineConfig.builder().host("0.0.0.0"), vllmArgs, env).build();
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    EngineConfig config = config(System.getenv());
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopped = new CountDownLatch(1);
     EngineSimulator engine;
