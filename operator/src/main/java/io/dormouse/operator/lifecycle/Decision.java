@@ -25,6 +25,7 @@ final class Decision {
   }
 
   Plan run() {
+    notePresetMissing();
     if (d.intent.specError() != null) {
       refuse(d.intent.specError());
     } else {
@@ -37,6 +38,16 @@ final class Decision {
       }
     }
     return StatusAssembly.plan(d);
+  }
+
+  /** A preset name the catalog lacks is likely a typo: journaled once, and kept in a condition. */
+  private void notePresetMissing() {
+    String preset = d.intent.missingPreset();
+    if (preset != null
+        && !EndpointConditions.saidPresetMissing(d.previous.getConditions(), preset)) {
+      d.warning(
+          EndpointConditions.PRESET_NOT_FOUND, null, EndpointConditions.presetNotFound(preset));
+    }
   }
 
   /** A spec that cannot be served: nothing runs; journaled once, not on every reconcile. */

@@ -21,6 +21,8 @@ public final class EndpointConditions {
   public static final String AVAILABLE = "Available";
   public static final String DEGRADED = "Degraded";
   public static final String TIERS_RESOLVED = "TiersResolved";
+  public static final String PRESET_RESOLVED = "PresetResolved";
+  static final String PRESET_NOT_FOUND = "PresetNotFound";
 
   private EndpointConditions() {}
 
@@ -73,7 +75,32 @@ public final class EndpointConditions {
                         .collect(Collectors.joining(", "))
                     + " not found",
             intent,
+            now),
+        condition(
+            before,
+            PRESET_RESOLVED,
+            intent.missingPreset() == null,
+            intent.missingPreset() == null ? "PresetFound" : PRESET_NOT_FOUND,
+            intent.missingPreset() == null
+                ? "model.preset, if set, is in the model catalog"
+                : presetNotFound(intent.missingPreset()),
+            intent,
             now));
+  }
+
+  static String presetNotFound(String preset) {
+    return "preset \"" + preset + "\" is not in the model catalog";
+  }
+
+  /** Whether the conditions already said that this preset is missing. */
+  static boolean saidPresetMissing(List<Condition> before, String preset) {
+    return before != null
+        && before.stream()
+            .anyMatch(
+                c ->
+                    PRESET_RESOLVED.equals(c.getType())
+                        && "False".equals(c.getStatus())
+                        && presetNotFound(preset).equals(c.getMessage()));
   }
 
   private static Condition condition(

@@ -9,6 +9,7 @@ import java.util.List;
  * @param generation the spec's metadata.generation; a new one clears tier back-offs
  * @param tiers GpuTier names in priority order
  * @param specError why the spec cannot be served at all (e.g. an unknown preset), or null
+ * @param missingPreset the preset named in the spec that the catalog lacks, or null
  */
 public record Intent(
     long generation,
@@ -20,7 +21,8 @@ public record Intent(
     Duration tierRetryInterval,
     Duration drainDelay,
     boolean alwaysOn,
-    String specError) {
+    String specError,
+    String missingPreset) {
 
   /** How long a lower tier keeps serving after a higher one became ready: the gateway's switch. */
   public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(30);

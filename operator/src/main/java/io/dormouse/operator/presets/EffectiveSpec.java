@@ -29,8 +29,13 @@ public record EffectiveSpec(
     env = List.copyOf(env);
   }
 
-  /** The effective spec, or why there is none (e.g. a preset missing from the catalog). */
-  public record Resolution(EffectiveSpec spec, String error) {}
+  /**
+   * The effective spec, or why there is none.
+   *
+   * @param missingPreset the preset the spec names but the catalog lacks, or null; with model.name
+   *     set the endpoint is served without it
+   */
+  public record Resolution(EffectiveSpec spec, String error, String missingPreset) {}
 
   public static Resolution resolve(InferenceEndpoint endpoint, PresetCatalog catalog) {
     InferenceEndpointSpec spec = endpoint.getSpec();
@@ -38,16 +43,18 @@ public record EffectiveSpec(
     String presetName = spec.getModel() == null ? null : spec.getModel().getPreset();
     Optional<Preset> preset = presetName == null ? Optional.empty() : catalog.find(presetName);
     String model = spec.getModel() == null ? null : spec.getModel().getName();
-    if (presetName != null && preset.isEmpty() && model == null) {
+    String missing = presetName != null && preset.isEmpty() ? presetName : null;
+    if (missing != null && model == null) {
       return new Resolution(
           null,
-          "preset \"" + presetName + "\" is not in the model catalog and model.name is unset");
+          "preset \"" + presetName + "\" is not in the model catalog and model.name is unset",
+          missing);
     }
     if (model == null) {
       model = preset.map(Preset::model).orElse(null);
     }
     if (model == null) {
-      return new Resolution(null, "no model: set model.name or a preset that names one");
+      return new Resolution(null, "no model: set model.name or a preset that names one", null);
     }
     List<String> params = new ArrayList<>(preset.map(Preset::params).orElse(List.of()));
     if (engine.getParams() != null) {
@@ -71,6 +78,7 @@ public record EffectiveSpec(
             engine.getEnv() == null ? List.of() : engine.getEnv(),
             engine.getModelCache(),
             spec.getReplicas()),
-        null);
+        null,
+        missing);
   }
 }

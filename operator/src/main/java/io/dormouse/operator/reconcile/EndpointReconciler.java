@@ -65,6 +65,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private final Clock clock;
   private final Lifecycle lifecycle;
   private final GpuLedger ledger = new GpuLedger();
+  private final CatalogReader catalogReader = new CatalogReader();
   private final OperatorMetrics metrics;
   private ResourceApplier applier;
   private Journal journal;
@@ -274,23 +275,10 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   }
 
   private PresetCatalog catalog() {
-    return presets
-        .get(new ResourceID(config.presetsConfigMap(), config.operatorNamespace()))
-        .map(
-            cm -> {
-              try {
-                return PresetCatalog.parse(
-                    cm.getData() == null ? null : cm.getData().get(PresetCatalog.DATA_KEY));
-              } catch (IllegalArgumentException e) {
-                LOG.warn(
-                    "ConfigMap {}/{}: {}",
-                    config.operatorNamespace(),
-                    config.presetsConfigMap(),
-                    e.getMessage());
-                return PresetCatalog.empty();
-              }
-            })
-        .orElse(PresetCatalog.empty());
+    return catalogReader.read(
+        presets
+            .get(new ResourceID(config.presetsConfigMap(), config.operatorNamespace()))
+            .orElse(null));
   }
 
   private static <R extends HasMetadata> Map<String, R> ownedByName(

@@ -39,6 +39,7 @@ final class Intents {
         retry,
         drain,
         scaling.isAlwaysOn(),
-        error);
+        error,
+        resolved.missingPreset());
   }
 }

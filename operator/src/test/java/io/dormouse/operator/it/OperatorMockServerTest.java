@@ -320,6 +320,32 @@ class OperatorMockServerTest {
   }
 
   @Test
+  void aPresetMissingFromTheCatalogIsNamedInAConditionAndAnEvent() {
+    InferenceEndpoint ep = new InferenceEndpoint();
+    ep.setMetadata(new ObjectMetaBuilder().withName("typo").withNamespace(Cluster.NS).build());
+    ep.getSpec().getModel().setName("meta-llama/Meta-Llama-3-8B-Instruct");
+    ep.getSpec().getModel().setPreset("llama-3-8b-typo");
+    ep.getSpec().setTiers(java.util.List.of("a"));
+    ep.getSpec().getAccess().setPublic(true);
+    client.resource(ep).create();
+
+    await("the condition and the journal name the missing preset")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              Condition resolved = condition("typo", "PresetResolved");
+              assertThat(resolved.getStatus()).isEqualTo("False");
+              assertThat(resolved.getReason()).isEqualTo("PresetNotFound");
+              assertThat(resolved.getMessage()).contains("llama-3-8b-typo");
+              assertThat(cluster.eventReasons("typo")).contains("PresetNotFound");
+            });
+    assertThat(phase("typo"))
+        .as("model.name is served without the preset")
+        .isEqualTo(Phase.Hibernated);
+    assertThat(cluster.deployment("typo", "a")).isNotNull();
+  }
+
+  @Test
   void aRestartedOperatorResumesAWakeWithoutDuplicatesOrFlapping() {
     cluster.endpoint("resume", "a", "b");
     await()

@@ -166,6 +166,27 @@ class LifecycleScenarioTest {
   }
 
   @Test
+  void aPresetMissingFromTheCatalogIsNamedOnceInTheJournalAndInACondition() {
+    World w = new World().now(0);
+    w.missingPreset = "tiny";
+    Plan first = w.step();
+    assertThat(first.events())
+        .filteredOn(e -> e.reason().equals("PresetNotFound"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("\"tiny\""));
+    Condition resolved = condition(first, EndpointConditions.PRESET_RESOLVED);
+    assertThat(resolved.getStatus()).isEqualTo("False");
+    assertThat(resolved.getReason()).isEqualTo("PresetNotFound");
+    assertThat(resolved.getMessage()).contains("\"tiny\"");
+
+    assertThat(w.now(60).step().events()).as("said once, not every reconcile").isEmpty();
+
+    w.missingPreset = null;
+    Plan found = w.now(120).step();
+    assertThat(condition(found, EndpointConditions.PRESET_RESOLVED).getStatus()).isEqualTo("True");
+  }
+
+  @Test
   void conditionsKeepTheirTransitionTimeWhileUnchanged() {
     World w = new World().now(0);
     w.step();

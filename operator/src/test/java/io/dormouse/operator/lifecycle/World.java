@@ -30,6 +30,7 @@ final class World {
   boolean alwaysOn;
   long generation = 1;
   String specError;
+  String missingPreset;
   long now;
   Long lease;
   InferenceEndpointStatus status;
@@ -148,7 +149,8 @@ final class World {
             retry,
             Intent.DEFAULT_DRAIN_DELAY,
             alwaysOn,
-            specError),
+            specError,
+            missingPreset),
         status,
         seen,
         lease == null ? null : at(lease),

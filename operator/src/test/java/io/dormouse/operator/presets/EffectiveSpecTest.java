@@ -61,6 +61,18 @@ class EffectiveSpecTest {
   }
 
   @Test
+  void anUnknownPresetBesideAModelIsServedWithoutItAndNamed() {
+    EffectiveSpec.Resolution r = EffectiveSpec.resolve(endpoint("nope", "my/model"), CATALOG);
+    assertThat(r.spec().model()).isEqualTo("my/model");
+    assertThat(r.error()).isNull();
+    assertThat(r.missingPreset()).isEqualTo("nope");
+    assertThat(EffectiveSpec.resolve(endpoint("nope", null), CATALOG).missingPreset())
+        .isEqualTo("nope");
+    assertThat(EffectiveSpec.resolve(endpoint("llama-3-8b", "x"), CATALOG).missingPreset())
+        .isNull();
+  }
+
+  @Test
   void aMalformedCatalogIsRefusedWithItsKey() {
     assertThatThrownBy(() -> PresetCatalog.parse("- just\n- a list\n"))
         .isInstanceOf(IllegalArgumentException.class)
