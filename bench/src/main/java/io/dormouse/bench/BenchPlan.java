@@ -41,7 +41,7 @@ public record BenchPlan(
         Duration.ofSeconds(3),
         200_000,
         cells(400),
-        3,
+        5,
         1000,
         1000,
         Duration.ofSeconds(65));

@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The machine a run was made on, as the page must state it. */
-public record Machine(int cpus, String cpuModel, long memoryMb, String jdk, String os) {
+/**
+ * The machine a run was made on, as the page must state it.
+ *
+ * @param loadAverage the 1-minute load average when the run started: how much else ran
+ */
+public record Machine(
+    int cpus, String cpuModel, long memoryMb, String jdk, String os, double loadAverage) {
 
   public static Machine here() {
     return new Machine(
@@ -13,7 +18,16 @@ public record Machine(int cpus, String cpuModel, long memoryMb, String jdk, Stri
         firstValue("/proc/cpuinfo", "model name"),
         parseKb(firstValue("/proc/meminfo", "MemTotal")) / 1024,
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+        loadAverage());
+  }
+
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   private static String firstValue(String file, String key) {

@@ -24,7 +24,9 @@ public final class MarkdownReport {
         .append(r.machine().memoryMb())
         .append(" MB, ")
         .append(r.machine().jdk())
-        .append(".\n\n");
+        .append(", load average ")
+        .append(f1(r.machine().loadAverage()))
+        .append(" at the start.\n\n");
 
     md.append("### Throughput and latency (medians of paired repeats; latency in ms)\n\n")
         .append(

@@ -25,7 +25,7 @@ class MarkdownReportTest {
         new BenchReport(
             "quick",
             "2026-11-22T09:00:00Z",
-            new Machine(2, "AMD EPYC", 24105, "OpenJDK 17", "Linux"),
+            new Machine(2, "AMD EPYC", 24105, "OpenJDK 17", "Linux", 9.5),
             cells,
             w,
             o,
@@ -36,7 +36,7 @@ class MarkdownReportTest {
   @Test
   void rendersEveryCellOnceInTheLatencyTableAndStreamsInTheStreamingTable() {
     String md = render(wake, operator);
-    assertThat(md).contains("Mode: `quick`", "2 CPUs (AMD EPYC)", "24105 MB");
+    assertThat(md).contains("Mode: `quick`", "2 CPUs (AMD EPYC)", "24105 MB", "load average 9.5");
     assertThat(md).contains("| 1KB c=1 | 1000 | 900 | 950 | 0.90 |");
     assertThat(md).contains("| stream-64 c=1 | 0.250 / 0.500 |");
     assertThat(md.split("\n### Streaming")[1].split("\n### Gateway")[0]).doesNotContain("1KB c=1");
