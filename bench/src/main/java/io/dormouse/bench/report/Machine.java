@@ -19,10 +19,10 @@ public record Machine(
         parseKb(firstValue("/proc/meminfo", "MemTotal")) / 1024,
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        loadAverage());
+        readLoadAverage());
   }
 
-  private static double loadAverage() {
+  private static double readLoadAverage() {
     try {
       return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
