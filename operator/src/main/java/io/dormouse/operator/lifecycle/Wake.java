@@ -48,7 +48,8 @@ final class Wake {
       return;
     }
     StartProblem problem = choice.gone(tier);
-    if (problem == null && d.ready(tier) > 0) {
+    // A status from before the scale-up may still count a pod of the last hibernation as ready.
+    if (problem == null && d.ready(tier) > 0 && d.observed.tier(tier).statusCurrent()) {
       becomeReady(tier);
       return;
     }

@@ -24,10 +24,15 @@ final class TierObserver {
       String tier, Deployment deployment, Collection<Pod> pods, Instant now) {
     int asked = 0;
     int ready = 0;
+    boolean current = true;
     if (deployment != null) {
       asked = valueOr(deployment.getSpec().getReplicas(), 0);
       if (deployment.getStatus() != null) {
         ready = valueOr(deployment.getStatus().getReadyReplicas(), 0);
+        Long observed = deployment.getStatus().getObservedGeneration();
+        Long generation =
+            deployment.getMetadata() == null ? null : deployment.getMetadata().getGeneration();
+        current = observed == null || generation == null || observed >= generation;
       }
     }
     Instant unschedulableSince = null;
@@ -44,7 +49,8 @@ final class TierObserver {
         problem = startProblem(pod);
       }
     }
-    return new TierObservation(tier, asked, ready, pods.size(), unschedulableSince, problem);
+    return new TierObservation(
+        tier, asked, ready, pods.size(), unschedulableSince, problem, current);
   }
 
   private static Instant unschedulableSince(Pod pod, Instant now) {

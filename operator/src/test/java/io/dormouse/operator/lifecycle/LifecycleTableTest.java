@@ -69,6 +69,12 @@ class LifecycleTableTest {
             0,
             "Ready"),
         row(
+            "the woken tier's ready replica is from before the scale-up: hold",
+            w -> w.was(Waking, "a", 100).hibernatedAt(90).staleReady("a", 1).now(101),
+            Waking,
+            1,
+            0),
+        row(
             "unschedulable within tierStartTimeout: hold",
             w -> w.was(Waking, "a", 0).unschedulable("a", 5).now(200),
             Waking,

@@ -76,6 +76,12 @@ final class World {
     return this;
   }
 
+  /** Ready replicas in a Deployment status written before its latest scale (a terminating pod). */
+  World staleReady(String tier, int ready) {
+    seen.put(tier, new TierObservation(tier, replicas, ready, ready, null, null, false));
+    return this;
+  }
+
   World unschedulable(String tier, long since) {
     seen.put(tier, new TierObservation(tier, replicas, 0, replicas, at(since), null));
     return this;

@@ -40,6 +40,27 @@ class TierObserverTest {
             null));
   }
 
+  @org.junit.jupiter.api.Test
+  void aDeploymentStatusOlderThanItsSpecIsNotCurrent() {
+    Deployment scaled =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withGeneration(3L)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(1)
+            .endSpec()
+            .withNewStatus()
+            .withObservedGeneration(2L)
+            .withReadyReplicas(1)
+            .endStatus()
+            .build();
+    assertThat(TierObserver.summarise("a", scaled, List.of(), NOW).statusCurrent()).isFalse();
+
+    scaled.getStatus().setObservedGeneration(3L);
+    assertThat(TierObserver.summarise("a", scaled, List.of(), NOW).statusCurrent()).isTrue();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("pods")
   void summarises(String name, Pod pod, Instant unschedulableSince, String problem) {
