@@ -125,8 +125,13 @@ public final class SimMain implements Callable<Integer> {
     this.out = out;
   }
 
+  /** Prints straight to the process's stdout, flushed per line, also under exec:java. */
   public SimMain() {
-    this(System.out);
+    this(
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out),
+            true,
+            java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Override
