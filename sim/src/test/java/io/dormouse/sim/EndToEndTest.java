@@ -147,7 +147,10 @@ class EndToEndTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
-    assertThat(get("wake").getStatus().getActiveTier()).isEqualTo("spot");
+    await()
+        .ignoreExceptions()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(get("wake").getStatus().getActiveTier()).isEqualTo("spot"));
     await().ignoreExceptions().atMost(BOUND).until(() -> phase("wake") == Phase.Hibernated);
     await()
         .ignoreExceptions()
@@ -176,7 +179,11 @@ class EndToEndTest {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.body()).contains("\"usage\"");
-    assertThat(get("fallback").getStatus().getActiveTier()).isEqualTo("on-demand");
+    await()
+        .ignoreExceptions()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> assertThat(get("fallback").getStatus().getActiveTier()).isEqualTo("on-demand"));
   }
 
   @Test
