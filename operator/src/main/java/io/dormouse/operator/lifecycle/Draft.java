@@ -70,6 +70,15 @@ final class Draft {
     return observed.tier(tier).readyReplicas();
   }
 
+  /**
+   * Whether a tier being started has come up. A Deployment status from before the scale-up may
+   * still count a pod of the last hibernation as ready, so it must have observed the new spec.
+   */
+  boolean cameUp(String tier) {
+    TierObservation seen = observed.tier(tier);
+    return seen.readyReplicas() > 0 && seen.statusCurrent();
+  }
+
   boolean isActive(String tier) {
     return tier != null && tiers.containsKey(tier);
   }

@@ -30,7 +30,7 @@ final class MoveBack {
     if (retrying == null) {
       return new Outcome(active, true);
     }
-    if (d.ready(retrying) > 0) {
+    if (d.cameUp(retrying)) {
       moveBack(retrying, active);
       return new Outcome(retrying, false);
     }

@@ -3,6 +3,7 @@ package io.dormouse.operator.lifecycle;
 import io.dormouse.api.duration.GoDuration;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.TierState;
+import java.time.Instant;
 
 /**
  * The Ready and Degraded rows: hibernate when idle, wake again when the serving tier lost every
@@ -76,7 +77,10 @@ final class Serving {
     d.deadline(d.now.plus(d.intent.tierStartTimeout()));
   }
 
-  /** Degraded when replicas were lost; Ready again once all are back. */
+  /**
+   * Degraded when replicas were lost, or some never came up within tierStartTimeout; Ready again
+   * once all are there.
+   */
   private void judgeReadiness(String active) {
     int ready =
         d.replicas.entrySet().stream()
@@ -90,11 +94,20 @@ final class Serving {
         d.normal("Ready", active, "all replicas ready again: " + serving);
       }
       d.enter(Phase.Ready, d.phase == Phase.Degraded ? "ReplicasReady" : d.reason, serving);
-    } else if (ready < before) {
+    } else if (ready < before || d.phase == Phase.Ready && startOverdue(active)) {
       d.warning("ReplicaUnavailable", active, serving);
       d.enter(Phase.Degraded, "ReplicaUnavailable", serving);
     } else {
       d.message = serving;
     }
+  }
+
+  private boolean startOverdue(String tier) {
+    Instant giveUp = d.attemptStarted(tier).plus(d.intent.tierStartTimeout());
+    if (d.now.isBefore(giveUp)) {
+      d.deadline(giveUp);
+      return false;
+    }
+    return true;
   }
 }

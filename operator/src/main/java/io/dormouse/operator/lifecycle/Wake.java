@@ -48,8 +48,7 @@ final class Wake {
       return;
     }
     StartProblem problem = choice.gone(tier);
-    // A status from before the scale-up may still count a pod of the last hibernation as ready.
-    if (problem == null && d.ready(tier) > 0 && d.observed.tier(tier).statusCurrent()) {
+    if (problem == null && d.cameUp(tier)) {
       becomeReady(tier);
       return;
     }

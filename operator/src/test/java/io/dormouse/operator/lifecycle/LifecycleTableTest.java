@@ -170,6 +170,27 @@ class LifecycleTableTest {
             0,
             "ReplicaUnavailable"),
         row(
+            "woke with part of the replicas, the rest still starting: Ready",
+            w -> {
+              w.replicas = 2;
+              w.was(Ready, "a", 0).running("a", 2, 1).lease(50L).now(200);
+              w.status.setReadyReplicas(1);
+            },
+            Ready,
+            2,
+            0),
+        row(
+            "part of the replicas never came up within tierStartTimeout: Degraded",
+            w -> {
+              w.replicas = 2;
+              w.was(Ready, "a", 0).running("a", 2, 1).lease(350L).now(360);
+              w.status.setReadyReplicas(1);
+            },
+            Degraded,
+            2,
+            0,
+            "ReplicaUnavailable"),
+        row(
             "hibernating, pods still terminating: hold",
             w -> w.was(Hibernating, null, 100).hibernatedAt(100).podsLeft("a", 1).now(110),
             Hibernating,
