@@ -9,6 +9,8 @@ import java.time.Instant;
  */
 final class Decision {
 
+  private static final String INVALID_SPEC = "InvalidSpec";
+
   private final Draft d;
   private final Activity activity;
   private final TierChoice choice;
@@ -53,10 +55,10 @@ final class Decision {
   /** A spec that cannot be served: nothing runs; journaled once, not on every reconcile. */
   private void refuse(String error) {
     d.stopAll();
-    if (d.phase != Phase.Failed || !"InvalidSpec".equals(d.reason)) {
+    if (d.phase != Phase.Failed || !INVALID_SPEC.equals(d.reason)) {
       d.warning("WakeFailed", null, error);
     }
-    d.enter(Phase.Failed, "InvalidSpec", error);
+    d.enter(Phase.Failed, INVALID_SPEC, error);
   }
 
   private void hibernated() {
@@ -99,6 +101,11 @@ final class Decision {
       String why = "tier " + usable + " is usable again; the next request wakes the endpoint";
       d.enter(Phase.Hibernated, d.specChanged ? "SpecChanged" : "BackOffExpired", why);
       d.normal("Hibernated", null, why);
+      return;
+    }
+    if (INVALID_SPEC.equals(d.reason)) {
+      // The spec was fixed: what fails now is the tiers.
+      wake.fail("NoUsableTier", "no usable tier: " + choice.summary());
       return;
     }
     // The failure's message stays until the spec changes: recomputing it would rewrite the status

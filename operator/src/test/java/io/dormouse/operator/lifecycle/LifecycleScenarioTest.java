@@ -155,6 +155,21 @@ class LifecycleScenarioTest {
   }
 
   @Test
+  void aFixedSpecWithNoUsableTierNoLongerSaysInvalidSpec() {
+    World w = new World().noTier("a").noTier("b").now(0);
+    w.specError = "no model: set model.name or a preset that names one";
+    assertThat(w.step().status().getReason()).isEqualTo("InvalidSpec");
+
+    w.specError = null;
+    w.generation = 2;
+    Plan fixed = w.now(60).step();
+
+    assertThat(fixed.status().getPhase()).isEqualTo(Phase.Failed);
+    assertThat(fixed.status().getReason()).isEqualTo("NoUsableTier");
+    assertThat(fixed.status().getMessage()).contains("GpuTier \"a\" not found");
+  }
+
+  @Test
   void aMissingTierIsNamedInACondition() {
     World w = new World().noTier("b").now(0);
     Plan plan = w.step();
