@@ -10,12 +10,14 @@ cd "$(dirname "$0")/.."
 
 mode=quick
 build=yes
+out=(--out bench/target)
 pass=()
 for arg in "$@"; do
   case "$arg" in
     --quick) mode=quick ;;
     --full) mode=full ;;
     --no-build) build=no ;;
+    --out|--out=*) out=(); pass+=("$arg") ;;
     *) pass+=("$arg") ;;
   esac
 done
@@ -41,4 +43,4 @@ if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
 fi
 
 exec java -Xmx2g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
-  io.dormouse.bench.BenchMain --mode "$mode" --out bench/target "${pass[@]+"${pass[@]}"}"
+  io.dormouse.bench.BenchMain --mode "$mode" "${out[@]+"${out[@]}"}" "${pass[@]+"${pass[@]}"}"

@@ -72,7 +72,13 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--skip-operator")
   boolean skipOperator;
 
+  /** Held, so the level sticks: JUL keeps loggers only weakly. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   public static void main(String[] args) {
+    // The mock API server logs every request it answers; thousands a second in this benchmark.
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(
         new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
