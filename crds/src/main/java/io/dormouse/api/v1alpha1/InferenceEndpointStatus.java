@@ -45,7 +45,7 @@ public class InferenceEndpointStatus {
   private List<TierStatus> tiers = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Ready, Available, Degraded and TiersResolved, with the generation they observed.")
+      "Ready, Available, Degraded, TiersResolved and PresetResolved, with the generation they observed.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The most recent phase transitions, newest last.")
