@@ -32,7 +32,10 @@ if [[ $build == yes ]]; then
   mvn_either install -pl crds,operator,gateway,sim -DskipTests
   mvn_either compile -pl bench
 fi
-mvn_either dependency:build-classpath -pl bench -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+# A private copy of the jars: a build elsewhere that reinstalls a jar in ~/.m2 mid-run cannot
+# pull it from under the running processes.
+rm -rf bench/target/bench-lib
+mvn_either dependency:copy-dependencies -pl bench -DincludeScope=runtime -DoutputDirectory=target/bench-lib
 
 if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
   echo "bench: installing nginx (Debian package)" >&2
@@ -42,5 +45,5 @@ if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
     { $sudo_cmd apt-get update >/dev/null && $sudo_cmd apt-get install -y nginx >/dev/null; }
 fi
 
-exec java -Xmx2g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+exec java -Xmx2g -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "bench/target/classes:bench/target/bench-lib/*" \
   io.dormouse.bench.BenchMain --mode "$mode" "${out[@]+"${out[@]}"}" "${pass[@]+"${pass[@]}"}"

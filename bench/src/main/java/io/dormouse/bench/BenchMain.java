@@ -100,33 +100,29 @@ public final class BenchMain implements Callable<Integer> {
             EngineProcess.start(
                 "bench-paced", List.of(), BenchPlan.PACED_TOKENS_PER_SECOND, logs)) {
       if (!skipMatrix) {
-        cells = matrix(plan, engine, paced, logs, work, notes);
+        cells =
+            phase("matrix", notes, List.of(), () -> matrix(plan, engine, paced, logs, work, notes));
       }
       if (!skipWake) {
-        try {
-          wake = new WakeBench(plan.wakeTrials(), plan.waiters(), true, work, logs).run(engine);
-          notes.add(
-              "wake path: fresh gateway and operator processes; the benchmark played the kubelet"
-                  + " and the EndpointSlice controller, turning the backend ready 200 ms after the"
-                  + " scale-up write; instants taken in the mock API server's process");
-        } catch (Exception e) {
-          LOG.warn("bench: the wake path with the operator failed; the harness plays it", e);
-          wake = new WakeBench(plan.wakeTrials(), plan.waiters(), false, work, logs).run(engine);
-          notes.add(
-              "wake path: the run with the real operator failed ("
-                  + e.getMessage()
-                  + "); the benchmark played the operator, turning the backend ready 200 ms after"
-                  + " the Lease write");
-        }
+        wake = phase("wake path", notes, null, () -> wake(plan, engine, work, logs, notes));
       }
     }
     if (!skipOperator) {
       operator =
-          new OperatorScaleBench(plan.operatorEndpoints(), plan.operatorWindow(), work, logs).run();
-      notes.add(
-          "operator scale: OperatorMain in its own JVM (-Xmx1g, leader election off) against a"
-              + " Fabric8 mock API server in the benchmark's process; the endpoints exist before it"
-              + " starts; time counts from its process start, so it includes JVM start-up");
+          phase(
+              "operator scale",
+              notes,
+              null,
+              () ->
+                  new OperatorScaleBench(
+                          plan.operatorEndpoints(), plan.operatorWindow(), work, logs)
+                      .run());
+      if (operator != null) {
+        notes.add(
+            "operator scale: OperatorMain in its own JVM (-Xmx1g, leader election off) against a"
+                + " Fabric8 mock API server in the benchmark's process; the endpoints exist before"
+                + " it starts; time counts from its process start, so it includes JVM start-up");
+      }
     }
     BenchReport report =
         new BenchReport(
@@ -140,6 +136,45 @@ public final class BenchMain implements Callable<Integer> {
             notes);
     write(report);
     return 0;
+  }
+
+  private interface Step<T> {
+    T run() throws Exception;
+  }
+
+  /** Runs one part of the benchmark; a failure is noted in the report, the rest still runs. */
+  private static <T> T phase(String name, List<String> notes, T failed, Step<T> step) {
+    try {
+      return step.run();
+    } catch (Exception e) {
+      LOG.error("bench: the {} failed", name, e);
+      notes.add(name + ": failed, so not in this report (" + e + ")");
+      return failed;
+    }
+  }
+
+  private static WakeResult wake(
+      BenchPlan plan, EngineProcess engine, Path work, Path logs, List<String> notes)
+      throws Exception {
+    try {
+      WakeResult wake =
+          new WakeBench(plan.wakeTrials(), plan.waiters(), true, work, logs).run(engine);
+      notes.add(
+          "wake path: fresh gateway and operator processes; the benchmark played the kubelet"
+              + " and the EndpointSlice controller, turning the backend ready 200 ms after the"
+              + " scale-up write; instants taken in the mock API server's process");
+      return wake;
+    } catch (Exception e) {
+      LOG.warn("bench: the wake path with the operator failed; the harness plays it", e);
+      WakeResult wake =
+          new WakeBench(plan.wakeTrials(), plan.waiters(), false, work, logs).run(engine);
+      notes.add(
+          "wake path: the run with the real operator failed ("
+              + e.getMessage()
+              + "); the benchmark played the operator, turning the backend ready 200 ms after"
+              + " the Lease write");
+      return wake;
+    }
   }
 
   private List<CellComparison> matrix(
