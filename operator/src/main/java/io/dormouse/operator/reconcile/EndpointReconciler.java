@@ -100,24 +100,9 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
             "networkpolicies",
             Wiring.MANAGED_BY + "=" + Wiring.MANAGED_BY_VALUE,
             context);
-    // Gateways may create the Lease without labels, so match it by name.
-    leases =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Lease.class, InferenceEndpoint.class)
-                .withName("leases")
-                .withSecondaryToPrimaryMapper(
-                    (Lease lease) ->
-                        context
-                            .getPrimaryCache()
-                            .list(lease.getMetadata().getNamespace())
-                            .filter(
-                                e ->
-                                    Wiring.activityLeaseName(e.getMetadata().getName())
-                                        .equals(lease.getMetadata().getName()))
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
+    // Only activity Leases: both the operator and a gateway that creates one label it with its
+    // endpoint, and watching every Lease would wake this informer on each node heartbeat.
+    leases = labelled(Lease.class, "leases", Wiring.LABEL_ENDPOINT, context);
     gpuTiers =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(GpuTier.class, InferenceEndpoint.class)
