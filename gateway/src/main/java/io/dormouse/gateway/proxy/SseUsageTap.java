@@ -104,7 +104,7 @@ public final class SseUsageTap {
     }
     JsonNode choices = node.path("choices");
     boolean hasChoices = choices.isArray() && !choices.isEmpty();
-    if (hasChoices) {
+    if (carriesGeneratedTokens(choices)) {
       contentChunks++;
     }
     JsonNode usage = node.get("usage");
@@ -118,5 +118,29 @@ public final class SseUsageTap {
       return !(dropUsageOnlyChunk && !hasChoices);
     }
     return true;
+  }
+
+  /**
+   * Whether a chunk's choices carry generated output. vLLM opens a chat stream with a role-only
+   * delta and may close it with an empty one holding the finish reason: neither is a token.
+   */
+  static boolean carriesGeneratedTokens(JsonNode choices) {
+    if (!choices.isArray()) {
+      return false;
+    }
+    for (JsonNode choice : choices) {
+      JsonNode delta = choice.path("delta");
+      if (nonEmptyText(choice.path("text"))
+          || nonEmptyText(delta.path("content"))
+          || nonEmptyText(delta.path("reasoning_content"))
+          || (delta.path("tool_calls").isArray() && !delta.path("tool_calls").isEmpty())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean nonEmptyText(JsonNode node) {
+    return node.isTextual() && !node.asText().isEmpty();
   }
 }

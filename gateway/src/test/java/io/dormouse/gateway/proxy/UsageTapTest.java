@@ -2,11 +2,13 @@ package io.dormouse.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UsageTapTest {
@@ -61,6 +63,36 @@ class UsageTapTest {
     SseUsageTap tap = new SseUsageTap(true);
     tap.feed((CHUNK + CHUNK).getBytes(StandardCharsets.UTF_8));
     assertThat(tap.usage(7)).isEqualTo(new Usage(7, 2, false));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}] | false",
+        "[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]                      | false",
+        "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]                 | false",
+        "[]                                                                      | false",
+        "[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]                          | true",
+        "[{\"index\":0,\"text\":\"hi\"}]                                           | true",
+        "[{\"index\":0,\"text\":\"\"}]                                             | false",
+        "[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0}]}}]              | true",
+        "[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\"}}]                | true"
+      })
+  void onlyChunksWithGeneratedOutputCountAsTokens(String choices, boolean counts) throws Exception {
+    assertThat(
+            SseUsageTap.carriesGeneratedTokens(
+                new ObjectMapper().readTree(choices)))
+        .isEqualTo(counts);
+  }
+
+  @Test
+  void aCutStreamIsNotBilledForItsRoleOnlyFirstChunk() {
+    SseUsageTap tap = new SseUsageTap(true);
+    String role =
+        "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+    tap.feed((role + CHUNK + CHUNK + CHUNK).getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage(7)).isEqualTo(new Usage(7, 3, false));
   }
 
   @Test
