@@ -80,9 +80,7 @@ class UsageTapTest {
         "[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\"}}]                | true"
       })
   void onlyChunksWithGeneratedOutputCountAsTokens(String choices, boolean counts) throws Exception {
-    assertThat(
-            SseUsageTap.carriesGeneratedTokens(
-                new ObjectMapper().readTree(choices)))
+    assertThat(SseUsageTap.carriesGeneratedTokens(new ObjectMapper().readTree(choices)))
         .isEqualTo(counts);
   }
 
