@@ -5,17 +5,35 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The gateway's Prometheus metrics; names are a contract with dashboards and alerts. */
+/**
+ * The gateway's Prometheus metrics; names are a contract with dashboards and alerts. Meters are
+ * registered once per label set and kept: building and looking one up costs more than recording.
+ */
 public final class GatewayMetrics {
+
+  private record RequestLabels(String namespace, String endpoint, String project, int status) {}
+
+  private record EndpointLabels(String namespace, String endpoint) {}
+
+  private record ProjectLabels(String namespace, String endpoint, String project) {}
+
+  /** The meters of one endpoint. */
+  private record EndpointMeters(Timer duration, Timer wakeWait) {}
+
+  /** The token counters of one project on one endpoint. */
+  private record TokenMeters(Counter prompt, Counter completion) {}
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Map<String, AtomicInteger> queueDepth = new ConcurrentHashMap<>();
+  private final Map<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<EndpointLabels, EndpointMeters> endpoints = new ConcurrentHashMap<>();
+  private final Map<ProjectLabels, TokenMeters> tokens = new ConcurrentHashMap<>();
+  private final Map<EndpointLabels, AtomicInteger> queueDepth = new ConcurrentHashMap<>();
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -26,55 +44,31 @@ public final class GatewayMetrics {
   }
 
   public void record(RequestRecord r) {
-    Counter.builder("dormouse.gateway.requests")
-        .description("Requests by endpoint, project and HTTP status")
-        .tags(
-            "namespace",
-            r.namespace(),
-            "endpoint",
-            r.endpoint(),
-            "project",
-            r.project(),
-            "code",
-            Integer.toString(r.status()))
-        .register(registry)
+    requests
+        .computeIfAbsent(
+            new RequestLabels(r.namespace(), r.endpoint(), r.project(), r.status()),
+            this::requestCounter)
         .increment();
     if (r.endpoint().isEmpty()) {
       return;
     }
-    Timer.builder("dormouse.gateway.request.duration")
-        .description("Time from request to the end of its response")
-        .tags("namespace", r.namespace(), "endpoint", r.endpoint())
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(Duration.ofMillis(r.totalMillis()));
+    EndpointMeters meters =
+        endpoints.computeIfAbsent(
+            new EndpointLabels(r.namespace(), r.endpoint()), this::endpointMeters);
+    meters.duration().record(r.totalMillis(), TimeUnit.MILLISECONDS);
     if (r.wakeWaitMillis() > 0) {
-      Timer.builder("dormouse.gateway.wake.wait")
-          .description("Time a request waited for a ready backend")
-          .tags("namespace", r.namespace(), "endpoint", r.endpoint())
-          .publishPercentileHistogram()
-          .register(registry)
-          .record(Duration.ofMillis(r.wakeWaitMillis()));
+      meters.wakeWait().record(r.wakeWaitMillis(), TimeUnit.MILLISECONDS);
     }
-    tokens(r, "prompt", r.promptTokens());
-    tokens(r, "completion", r.completionTokens());
-  }
-
-  private void tokens(RequestRecord r, String kind, long n) {
-    if (n > 0) {
-      Counter.builder("dormouse.gateway.tokens")
-          .description("Tokens used, by kind")
-          .tags(
-              "namespace",
-              r.namespace(),
-              "endpoint",
-              r.endpoint(),
-              "project",
-              r.project(),
-              "kind",
-              kind)
-          .register(registry)
-          .increment(n);
+    if (r.promptTokens() > 0 || r.completionTokens() > 0) {
+      TokenMeters used =
+          tokens.computeIfAbsent(
+              new ProjectLabels(r.namespace(), r.endpoint(), r.project()), this::tokenMeters);
+      if (r.promptTokens() > 0) {
+        used.prompt().increment(r.promptTokens());
+      }
+      if (r.completionTokens() > 0) {
+        used.completion().increment(r.completionTokens());
+      }
     }
   }
 
@@ -89,7 +83,7 @@ public final class GatewayMetrics {
   public void queueDepth(String namespace, String endpoint, int depth) {
     queueDepth
         .computeIfAbsent(
-            namespace + "/" + endpoint,
+            new EndpointLabels(namespace, endpoint),
             k -> {
               AtomicInteger value = new AtomicInteger();
               Gauge.builder("dormouse.gateway.queue.depth", value, AtomicInteger::get)
@@ -99,5 +93,53 @@ public final class GatewayMetrics {
               return value;
             })
         .set(depth);
+  }
+
+  private Counter requestCounter(RequestLabels l) {
+    return Counter.builder("dormouse.gateway.requests")
+        .description("Requests by endpoint, project and HTTP status")
+        .tags(
+            "namespace",
+            l.namespace(),
+            "endpoint",
+            l.endpoint(),
+            "project",
+            l.project(),
+            "code",
+            Integer.toString(l.status()))
+        .register(registry);
+  }
+
+  private EndpointMeters endpointMeters(EndpointLabels l) {
+    return new EndpointMeters(
+        Timer.builder("dormouse.gateway.request.duration")
+            .description("Time from request to the end of its response")
+            .tags("namespace", l.namespace(), "endpoint", l.endpoint())
+            .publishPercentileHistogram()
+            .register(registry),
+        Timer.builder("dormouse.gateway.wake.wait")
+            .description("Time a request waited for a ready backend")
+            .tags("namespace", l.namespace(), "endpoint", l.endpoint())
+            .publishPercentileHistogram()
+            .register(registry));
+  }
+
+  private TokenMeters tokenMeters(ProjectLabels l) {
+    return new TokenMeters(tokenCounter(l, "prompt"), tokenCounter(l, "completion"));
+  }
+
+  private Counter tokenCounter(ProjectLabels l, String kind) {
+    return Counter.builder("dormouse.gateway.tokens")
+        .description("Tokens used, by kind")
+        .tags(
+            "namespace",
+            l.namespace(),
+            "endpoint",
+            l.endpoint(),
+            "project",
+            l.project(),
+            "kind",
+            kind)
+        .register(registry);
   }
 }
