@@ -1,9 +1,11 @@
 package io.dormouse.gateway;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,10 +93,18 @@ public final class GatewayMain implements Callable<Integer> {
             new Thread(
                 () -> {
                   app.close();
+                  flushLogs();
                   stopped.countDown();
                 },
                 "dormouse-gateway-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The access log is written by a background appender: its queue must reach stdout first. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      logback.stop();
+    }
   }
 }
