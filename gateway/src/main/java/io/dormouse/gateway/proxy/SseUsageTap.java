@@ -1,19 +1,25 @@
 package io.dormouse.gateway.proxy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Passes a server-sent event stream through one whole event at a time (so the engine's pacing
  * reaches the client), reads the usage chunk, counts content chunks for streams that end before it,
- * and drops the usage-only chunk the gateway asked for when the client did not.
+ * and drops the usage-only chunk the gateway asked for when the client did not. Every event is read
+ * once, in place, with a streaming parser: a stream costs no copy beyond the partial event carried
+ * from one network read to the next.
  */
 public final class SseUsageTap {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
   private final boolean dropUsageOnlyChunk;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -26,30 +32,42 @@ public final class SseUsageTap {
     this.dropUsageOnlyChunk = dropUsageOnlyChunk;
   }
 
-  /** The complete events in {@code chunk} (and what was pending) to forward now. */
+  /**
+   * The complete events in {@code chunk} (and what was pending) to forward now: {@code chunk}
+   * itself when it is exactly whole events that all go out.
+   */
   public byte[] feed(byte[] chunk) {
-    pending.writeBytes(chunk);
-    byte[] all = pending.toByteArray();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(all.length);
+    byte[] all = chunk;
+    if (pending.size() > 0) {
+      pending.writeBytes(chunk);
+      all = pending.toByteArray();
+      pending.reset();
+    }
+    ByteArrayOutputStream kept = null; // only once an event is dropped
     int start = 0;
     int end;
     while ((end = eventEnd(all, start)) >= 0) {
-      byte[] event = Arrays.copyOfRange(all, start, end);
-      if (keep(event)) {
-        out.writeBytes(event);
+      boolean keep = keep(all, start, end);
+      if (!keep && kept == null) {
+        kept = new ByteArrayOutputStream(all.length);
+        kept.write(all, 0, start);
+      } else if (keep && kept != null) {
+        kept.write(all, start, end - start);
       }
       start = end;
     }
-    pending.reset();
     pending.write(all, start, all.length - start);
-    return out.toByteArray();
+    if (kept != null) {
+      return kept.toByteArray();
+    }
+    return start == all.length ? all : Arrays.copyOf(all, start);
   }
 
   /** Whatever was left when the stream ended (an unterminated last event). */
   public byte[] finish() {
     byte[] rest = pending.toByteArray();
     pending.reset();
-    return rest.length > 0 && keep(rest) ? rest : new byte[0];
+    return rest.length > 0 && keep(rest, 0, rest.length) ? rest : new byte[0];
   }
 
   public boolean sawDone() {
@@ -80,67 +98,189 @@ public final class SseUsageTap {
     return -1;
   }
 
-  private boolean keep(byte[] event) {
-    String text = new String(event, StandardCharsets.UTF_8);
-    StringBuilder data = new StringBuilder();
-    for (String line : text.split("\r?\n")) {
-      if (line.startsWith("data:")) {
-        data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
+  /** Reads the event in {@code b[from, to)}; false only for the usage-only chunk to drop. */
+  private boolean keep(byte[] b, int from, int to) {
+    byte[] payload = b;
+    int off = -1;
+    int len = 0;
+    ByteArrayOutputStream joined = null; // several data lines: their values, concatenated
+    int line = from;
+    while (line < to) {
+      int eol = line;
+      while (eol < to && b[eol] != '\n') {
+        eol++;
       }
+      int lineEnd = eol > line && b[eol - 1] == '\r' ? eol - 1 : eol;
+      if (startsWith(b, line, lineEnd, DATA)) {
+        int value = line + DATA.length;
+        if (value < lineEnd && b[value] == ' ') {
+          value++;
+        }
+        if (off < 0) {
+          off = value;
+          len = lineEnd - value;
+        } else {
+          if (joined == null) {
+            joined = new ByteArrayOutputStream();
+            joined.write(b, off, len);
+          }
+          joined.write(b, value, lineEnd - value);
+        }
+      }
+      line = eol + 1;
     }
-    String payload = data.toString().strip();
-    if (payload.isEmpty()) {
+    if (joined != null) {
+      payload = joined.toByteArray();
+      off = 0;
+      len = payload.length;
+    }
+    while (len > 0 && isSpace(payload[off])) {
+      off++;
+      len--;
+    }
+    while (len > 0 && isSpace(payload[off + len - 1])) {
+      len--;
+    }
+    if (off < 0 || len == 0) {
       return true;
     }
-    if (payload.equals("[DONE]")) {
+    if (startsWith(payload, off, off + len, DONE) && len == DONE.length) {
       sawDone = true;
       return true;
     }
-    JsonNode node;
-    try {
-      node = JSON.readTree(payload);
-    } catch (Exception e) {
+    return read(payload, off, len);
+  }
+
+  /** Reads one chunk's JSON; what it says is taken only when all of it parses. */
+  private boolean read(byte[] json, int off, int len) {
+    ChunkFacts facts = new ChunkFacts();
+    try (JsonParser p = JSON.createParser(json, off, len)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return true;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
+          facts.readChoices(p);
+        } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+          facts.readUsage(p);
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        return true; // trailing content: not a chunk we understand
+      }
+    } catch (IOException | RuntimeException e) {
       return true;
     }
-    JsonNode choices = node.path("choices");
-    boolean hasChoices = choices.isArray() && !choices.isEmpty();
-    if (carriesGeneratedTokens(choices)) {
+    if (facts.generated) {
       contentChunks++;
     }
-    JsonNode usage = node.get("usage");
-    if (usage != null && usage.isObject()) {
-      if (usage.hasNonNull("prompt_tokens")) {
-        prompt = usage.get("prompt_tokens").asLong();
+    if (!facts.hasUsage) {
+      return true;
+    }
+    if (facts.prompt != null) {
+      prompt = facts.prompt;
+    }
+    if (facts.completion != null) {
+      completion = facts.completion;
+    }
+    return !(dropUsageOnlyChunk && !facts.hasChoices);
+  }
+
+  private static boolean startsWith(byte[] b, int from, int to, byte[] prefix) {
+    if (to - from < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[from + i] != prefix[i]) {
+        return false;
       }
-      if (usage.hasNonNull("completion_tokens")) {
-        completion = usage.get("completion_tokens").asLong();
-      }
-      return !(dropUsageOnlyChunk && !hasChoices);
     }
     return true;
   }
 
-  /**
-   * Whether a chunk's choices carry generated output. vLLM opens a chat stream with a role-only
-   * delta and may close it with an empty one holding the finish reason: neither is a token.
-   */
-  static boolean carriesGeneratedTokens(JsonNode choices) {
-    if (!choices.isArray()) {
-      return false;
-    }
-    for (JsonNode choice : choices) {
-      JsonNode delta = choice.path("delta");
-      if (nonEmptyText(choice.path("text"))
-          || nonEmptyText(delta.path("content"))
-          || nonEmptyText(delta.path("reasoning_content"))
-          || (delta.path("tool_calls").isArray() && !delta.path("tool_calls").isEmpty())) {
-        return true;
-      }
-    }
-    return false;
+  private static boolean isSpace(byte c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0x0B;
   }
 
-  private static boolean nonEmptyText(JsonNode node) {
-    return node.isTextual() && !node.asText().isEmpty();
+  /** What one chunk says, gathered while it is parsed. */
+  private static final class ChunkFacts {
+    boolean hasChoices;
+    boolean generated;
+    boolean hasUsage;
+    Long prompt;
+    Long completion;
+
+    /**
+     * vLLM opens a chat stream with a role-only delta and may close it with an empty one holding
+     * the finish reason: neither is a token. Text, content, reasoning or tool calls are.
+     */
+    void readChoices(JsonParser p) throws IOException {
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        hasChoices = true;
+        if (t != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken value = p.nextToken();
+          if ("text".equals(field)) {
+            generated |= nonEmptyText(p, value);
+            p.skipChildren();
+          } else if ("delta".equals(field) && value == JsonToken.START_OBJECT) {
+            readDelta(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+      }
+    }
+
+    private void readDelta(JsonParser p) throws IOException {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("content".equals(field) || "reasoning_content".equals(field)) {
+          generated |= nonEmptyText(p, value);
+          p.skipChildren();
+        } else if ("tool_calls".equals(field) && value == JsonToken.START_ARRAY) {
+          generated |= p.nextToken() != JsonToken.END_ARRAY;
+          if (p.currentToken() != JsonToken.END_ARRAY) {
+            p.skipChildren();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+
+    void readUsage(JsonParser p) throws IOException {
+      hasUsage = true;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.VALUE_NULL) {
+          continue;
+        }
+        if ("prompt_tokens".equals(field)) {
+          prompt = p.getValueAsLong();
+        } else if ("completion_tokens".equals(field)) {
+          completion = p.getValueAsLong();
+        }
+        p.skipChildren();
+      }
+    }
+
+    private static boolean nonEmptyText(JsonParser p, JsonToken value) throws IOException {
+      return value == JsonToken.VALUE_STRING && p.getTextLength() > 0;
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.dormouse.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -77,11 +76,28 @@ class UsageTapTest {
         "[{\"index\":0,\"text\":\"hi\"}]                                           | true",
         "[{\"index\":0,\"text\":\"\"}]                                             | false",
         "[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0}]}}]              | true",
-        "[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\"}}]                | true"
+        "[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\"}}]                | true",
+        "[{\"index\":0,\"delta\":{\"tool_calls\":[]}}]                         | false",
+        "[{\"index\":0,\"delta\":{\"content\":[\"hi\"]}}]                      | false",
+        "[{\"index\":0,\"text\":{\"a\":\"b\"},\"delta\":{\"content\":\"hi\"}}]    | true"
       })
-  void onlyChunksWithGeneratedOutputCountAsTokens(String choices, boolean counts) throws Exception {
-    assertThat(SseUsageTap.carriesGeneratedTokens(new ObjectMapper().readTree(choices)))
-        .isEqualTo(counts);
+  void onlyChunksWithGeneratedOutputCountAsTokens(String choices, boolean counts) {
+    SseUsageTap tap = new SseUsageTap(true);
+    String event = "data: {\"id\":\"c\",\"choices\":" + choices + "}\n\n";
+    assertThat(tap.feed(event.getBytes(StandardCharsets.UTF_8)))
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo(event);
+    assertThat(tap.usage(0).completionTokens()).isEqualTo(counts ? 1 : 0);
+  }
+
+  @Test
+  void aChunkThatIsNotWholeJsonPassesThroughAndCountsNothing() {
+    SseUsageTap tap = new SseUsageTap(true);
+    String broken = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"usage\":{\n\n";
+    assertThat(tap.feed(broken.getBytes(StandardCharsets.UTF_8)))
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo(broken);
+    assertThat(tap.usage(7)).isEqualTo(new Usage(7, 0, false));
   }
 
   @Test
