@@ -14,12 +14,20 @@ public final class KeyDigest {
     return HexFormat.of().formatHex(sha256(secret));
   }
 
+  // getInstance looks the algorithm up among the providers on every call; a digest resets itself
+  // after digest(), so one per thread serves every request on it.
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+          });
+
   static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Constant-time equality of two digests. */

@@ -12,7 +12,9 @@ import java.io.IOException;
  */
 public final class JsonUsageTap {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  // No interning: field names are only compared, and interning takes a global lock per new name.
+  private static final JsonFactory JSON =
+      JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
   private final JsonParser parser;
   private int depth;
@@ -62,6 +64,18 @@ public final class JsonUsageTap {
       }
     } catch (IOException | RuntimeException e) {
       broken = true; // not JSON after all: usage stays unknown, the bytes still pass through
+    }
+  }
+
+  /**
+   * The body is complete. Closing the parser hands the names it learned to the shared symbol table,
+   * so the next response's parser finds them instead of adding them again.
+   */
+  public void end() {
+    try {
+      parser.close();
+    } catch (IOException e) {
+      broken = true;
     }
   }
 

@@ -127,6 +127,7 @@ public final class UpstreamCall {
     boolean eventStream =
         String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE))
             .startsWith("text/event-stream");
+    boolean tapsEvents = stream && eventStream;
     if (!out.headWritten()) {
       out.setStatusCode(status);
       response
@@ -138,7 +139,12 @@ public final class UpstreamCall {
                 }
               });
       extraHeaders.forEach(out::putHeader);
-      out.setChunked(true);
+      String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length != null && !tapsEvents) {
+        out.putHeader(HttpHeaders.CONTENT_LENGTH, length); // the body passes through unchanged
+      } else {
+        out.setChunked(true);
+      }
     } else {
       status = 200; // heartbeats already promised an event stream
       if (!eventStream || response.statusCode() != 200) {
@@ -147,7 +153,7 @@ public final class UpstreamCall {
         return;
       }
     }
-    if (stream && eventStream) {
+    if (tapsEvents) {
       sse = new SseUsageTap(!clientWantsUsage);
     } else {
       json = new JsonUsageTap();
@@ -158,8 +164,11 @@ public final class UpstreamCall {
             return;
           }
           if (sse != null) {
-            byte[] events = sse.feed(chunk.getBytes());
-            if (events.length > 0) {
+            byte[] read = chunk.getBytes();
+            byte[] events = sse.feed(read);
+            if (events == read) {
+              out.write(chunk); // whole events, all kept: forward the buffer as it came
+            } else if (events.length > 0) {
               out.write(Buffer.buffer(events));
             }
           } else {
@@ -183,6 +192,8 @@ public final class UpstreamCall {
             if (rest.length > 0) {
               out.write(Buffer.buffer(rest));
             }
+          } else {
+            json.end();
           }
           out.end();
           finish(Outcome.completed);

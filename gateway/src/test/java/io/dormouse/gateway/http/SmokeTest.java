@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.gateway.testing.GatewayWorld;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,25 @@ class SmokeTest {
                       .firstValue("x-ratelimit-limit-requests")
                       .orElse("")
                       .equals("50"));
+    }
+  }
+
+  @Test
+  void aJsonAnswerKeepsTheEnginesLengthAndAStreamIsChunked() throws Exception {
+    try (GatewayWorld world = GatewayWorld.start()) {
+      String key = world.key("alpha");
+      world.endpoint("llama", Phase.Ready, ie -> {});
+      world.ready("llama");
+      world.awaitModel(key, "llama", Phase.Ready);
+      var json = world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", false));
+      assertThat(json.statusCode()).isEqualTo(200);
+      assertThat(json.headers().firstValue("content-length"))
+          .hasValue(String.valueOf(json.body().getBytes(StandardCharsets.UTF_8).length));
+      assertThat(json.headers().firstValue("transfer-encoding")).isEmpty();
+      // the gateway drops the usage chunk it asked for, so the engine's length would not hold
+      var stream = world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", true));
+      assertThat(stream.headers().firstValue("content-length")).isEmpty();
+      assertThat(stream.headers().firstValue("transfer-encoding")).hasValue("chunked");
     }
   }
 }
