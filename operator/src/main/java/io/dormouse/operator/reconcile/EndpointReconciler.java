@@ -102,6 +102,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
             context);
     // Only activity Leases: both the operator and a gateway that creates one label it with its
     // endpoint, and watching every Lease would wake this informer on each node heartbeat.
+    // So an unlabelled <endpoint>-activity Lease (an older gateway's) is never seen, nor adopted.
     leases = labelled(Lease.class, "leases", Wiring.LABEL_ENDPOINT, context);
     gpuTiers =
         new InformerEventSource<>(

@@ -204,15 +204,29 @@ final class ResourceApplier {
             && existing.getMetadata().getOwnerReferences().stream()
                 .anyMatch(r -> Objects.equals(r.getUid(), uid));
     if (!owned) {
-      client
-          .resource(existing)
-          .edit(
-              l -> {
-                l.getMetadata().getOwnerReferences().add(Ownership.ownerReference(endpoint));
-                l.getMetadata().getLabels().putAll(desired.getMetadata().getLabels());
-                return l;
-              });
-      LOG.info("Lease {}/{} adopted", namespace(existing), existing.getMetadata().getName());
+      try {
+        // A JSON patch from the informer's copy, carrying its resourceVersion: it adds to what
+        // that copy shows, so the server refuses it if the Lease has moved on since.
+        client
+            .resource(existing)
+            .edit(
+                l -> {
+                  l.getMetadata().getOwnerReferences().add(Ownership.ownerReference(endpoint));
+                  l.getMetadata().getLabels().putAll(desired.getMetadata().getLabels());
+                  return l;
+                });
+        LOG.info("Lease {}/{} adopted", namespace(existing), existing.getMetadata().getName());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // A gateway renewed it meanwhile, or an earlier reconcile already adopted it and the
+        // informer has not shown that yet: the next reconcile works from the newer copy.
+        LOG.debug(
+            "Lease {}/{} changed before its adoption; retried on the next reconcile",
+            namespace(existing),
+            existing.getMetadata().getName());
+      }
     }
   }
 

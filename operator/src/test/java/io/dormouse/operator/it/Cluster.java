@@ -11,12 +11,15 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
@@ -91,13 +94,54 @@ final class Cluster {
 
   /** What a gateway does on a request: renew the activity Lease at the current time. */
   void request(String endpoint) {
+    renew(NS, Wiring.activityLeaseName(endpoint));
+  }
+
+  /**
+   * A Lease as someone other than the operator writes it: the given labels, no owner reference,
+   * renewed now by {@code holder} (or never, when {@code renewed} is false).
+   */
+  Lease foreignLease(
+      String namespace, String name, Map<String, String> labels, String holder, boolean renewed) {
+    return client
+        .resource(
+            new LeaseBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withHolderIdentity(holder)
+                .withRenewTime(
+                    renewed ? ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC) : null)
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  Lease lease(String namespace, String name) {
+    return client.leases().inNamespace(namespace).withName(name).get();
+  }
+
+  /** Renews any Lease at the current time, as its holder would. */
+  void renew(String namespace, String name) {
     client
         .leases()
-        .inNamespace(NS)
-        .withName(Wiring.activityLeaseName(endpoint))
+        .inNamespace(namespace)
+        .withName(name)
         .patch(
             MERGE,
             "{\"spec\":{\"renewTime\":\"" + MicroTimeFormat.format(clock.instant()) + "\"}}");
+  }
+
+  /** Adds a label to any Lease. */
+  void label(String namespace, String name, String key, String value) {
+    client
+        .leases()
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(MERGE, "{\"metadata\":{\"labels\":{\"" + key + "\":\"" + value + "\"}}}");
   }
 
   /** The scheduler's verdict on a new pod of the tier: no node fits. */

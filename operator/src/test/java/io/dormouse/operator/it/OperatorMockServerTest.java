@@ -13,8 +13,10 @@ import io.dormouse.operator.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -26,6 +28,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -403,6 +407,207 @@ class OperatorMockServerTest {
         .filteredOn(r -> r.startsWith("GET " + path) || r.startsWith("PATCH " + path))
         .containsExactly("PATCH " + path);
     assertThat(cluster.replicas("one-write", "a")).isEqualTo(1);
+  }
+
+  @Test
+  void leasesWithoutTheEndpointLabelDoNotWakeAHibernatedEndpoint() throws Exception {
+    cluster.endpoint("quiet", "a");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("quiet")).isEqualTo(Phase.Hibernated);
+              assertThat(cluster.replicas("quiet", "a")).isZero();
+            });
+    // A kubelet's heartbeat, and some other component's Lease in the endpoint's namespace.
+    cluster.foreignLease("kube-node-lease", "node-1", Map.of(), "node-1", true);
+    cluster.foreignLease(Cluster.NS, "quiet-leader", Map.of(), "quiet-0", true);
+
+    clock.advance(Duration.ofSeconds(5));
+    cluster.renew("kube-node-lease", "node-1");
+    cluster.renew(Cluster.NS, "quiet-leader");
+    awaitTwoMoreEndpointReconciles();
+    assertThat(phase("quiet")).isEqualTo(Phase.Hibernated);
+    assertThat(cluster.replicas("quiet", "a")).isZero();
+    assertThat(cluster.eventReasons("quiet")).doesNotContain("Waking");
+
+    clock.advance(Duration.ofSeconds(5));
+    cluster.request("quiet");
+    await("the endpoint's own, labelled Lease does wake it")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("quiet")).isEqualTo(Phase.Waking);
+              assertThat(cluster.replicas("quiet", "a")).isEqualTo(1);
+            });
+    assertThat(recordedRequests())
+        .as("the operator lists and watches only the Leases that carry the endpoint label")
+        .filteredOn(r -> r.startsWith("GET /apis/coordination.k8s.io/v1/leases?"))
+        .isNotEmpty()
+        .allMatch(r -> r.contains("labelSelector=dormouse.io%2Fendpoint"));
+  }
+
+  @Test
+  void anUnlabelledActivityLeaseIsNotSeenUntilItCarriesTheEndpointLabel() throws Exception {
+    // The activity Lease's name, but no labels and no owner, as an older gateway may leave it.
+    String leaseName = Wiring.activityLeaseName("older");
+    cluster.foreignLease(Cluster.NS, leaseName, Map.of(), "gateway-old", false);
+    InferenceEndpoint ep = cluster.endpoint("older", "a");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("older")).isEqualTo(Phase.Hibernated);
+              assertThat(cluster.replicas("older", "a")).isZero();
+            });
+
+    clock.advance(Duration.ofSeconds(5));
+    cluster.renew(Cluster.NS, leaseName);
+    awaitTwoMoreEndpointReconciles();
+    assertThat(phase("older")).isEqualTo(Phase.Hibernated);
+    assertThat(cluster.replicas("older", "a")).isZero();
+    assertThat(cluster.eventReasons("older")).doesNotContain("Waking");
+    assertThat(cluster.lease(Cluster.NS, leaseName).getMetadata().getOwnerReferences())
+        .as("never seen, so never adopted")
+        .isEmpty();
+
+    cluster.label(Cluster.NS, leaseName, Wiring.LABEL_ENDPOINT, "older");
+    await("once labelled, the same Lease and renewal wake it and it is adopted")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("older")).isEqualTo(Phase.Waking);
+              assertThat(cluster.replicas("older", "a")).isEqualTo(1);
+              assertThat(cluster.lease(Cluster.NS, leaseName).getMetadata().getOwnerReferences())
+                  .singleElement()
+                  .satisfies(r -> assertThat(r.getUid()).isEqualTo(ep.getMetadata().getUid()));
+            });
+  }
+
+  @Test
+  void aLeaseAGatewayMadeBeforeTheEndpointIsAdoptedWithItsRenewTimeAndWakesIt() throws Exception {
+    String leaseName = Wiring.activityLeaseName("early");
+    Lease made =
+        cluster.foreignLease(
+            Cluster.NS,
+            leaseName,
+            Map.of(Wiring.LABEL_ENDPOINT, "early", Wiring.MANAGED_BY, Wiring.MANAGED_BY_VALUE),
+            "gateway-0",
+            true);
+    ZonedDateTime renewed = made.getSpec().getRenewTime();
+    assertThat(renewed).isNotNull();
+
+    clock.advance(Duration.ofSeconds(1));
+    InferenceEndpoint ep = cluster.endpoint("early", "a");
+    await("the Lease gets the endpoint as its owner, and the endpoint wakes")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.lease(Cluster.NS, leaseName).getMetadata().getOwnerReferences())
+                  .singleElement()
+                  .satisfies(
+                      r -> {
+                        assertThat(r.getUid()).isEqualTo(ep.getMetadata().getUid());
+                        assertThat(r.getKind()).isEqualTo("InferenceEndpoint");
+                        assertThat(r.getName()).isEqualTo("early");
+                        assertThat(r.getController()).isTrue();
+                      });
+              assertThat(phase("early")).isEqualTo(Phase.Waking);
+              assertThat(cluster.replicas("early", "a")).isEqualTo(1);
+            });
+    assertThat(cluster.eventReasons("early")).contains("Waking");
+
+    awaitTwoMoreEndpointReconciles();
+    Lease lease = cluster.lease(Cluster.NS, leaseName);
+    assertThat(lease.getMetadata().getOwnerReferences()).as("adopted once").hasSize(1);
+    assertThat(lease.getSpec().getRenewTime().toInstant()).isEqualTo(renewed.toInstant());
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("gateway-0");
+    assertThat(lease.getMetadata().getLabels())
+        .containsEntry(Wiring.LABEL_ENDPOINT, "early")
+        .containsEntry(Wiring.MANAGED_BY, Wiring.MANAGED_BY_VALUE);
+  }
+
+  @Test
+  void aLeaseThatChangesUnderItsAdoptionIsAdoptedByTheNextReconcileWithoutAnError()
+      throws Exception {
+    String leaseName = Wiring.activityLeaseName("raced");
+    cluster.foreignLease(
+        Cluster.NS,
+        leaseName,
+        Map.of(Wiring.LABEL_ENDPOINT, "raced", Wiring.MANAGED_BY, Wiring.MANAGED_BY_VALUE),
+        "gateway-0",
+        true);
+    // The gateway renews the Lease between the informer's copy and the adoption: the API server
+    // refuses the adoption's resourceVersion, once.
+    String path = "/apis/coordination.k8s.io/v1/namespaces/team/leases/" + leaseName;
+    server
+        .expect()
+        .patch()
+        .withPath(path)
+        .andReturn(
+            409,
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withReason("Conflict")
+                .withCode(409)
+                .withMessage(
+                    "Operation cannot be fulfilled on leases.coordination.k8s.io \""
+                        + leaseName
+                        + "\": the object has been modified")
+                .build())
+        .once();
+    recordedRequests();
+
+    InferenceEndpoint ep = cluster.endpoint("raced", "a");
+    await("adopted after all, and awake")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.lease(Cluster.NS, leaseName).getMetadata().getOwnerReferences())
+                  .singleElement()
+                  .satisfies(r -> assertThat(r.getUid()).isEqualTo(ep.getMetadata().getUid()));
+              assertThat(phase("raced")).isEqualTo(Phase.Waking);
+              assertThat(cluster.replicas("raced", "a")).isEqualTo(1);
+            });
+    assertThat(recordedRequests())
+        .as("the refused adoption, then the one that took")
+        .filteredOn(r -> r.equals("PATCH " + path))
+        .hasSize(2);
+    assertThat(endpointReconcileFailures())
+        .as("a Lease that moved on is no reconcile error: the next reconcile sees it")
+        .isZero();
+  }
+
+  /**
+   * Waits until the operator has finished two more endpoint reconciles than it had now: the second
+   * of them started after this call, so whatever the operator could see before is decided.
+   */
+  private void awaitTwoMoreEndpointReconciles() throws Exception {
+    double before = endpointReconciles();
+    await("two more endpoint reconciles")
+        .atMost(BOUND)
+        .until(() -> endpointReconciles() >= before + 2);
+  }
+
+  /** JOSDK's count of InferenceEndpoint reconciles that finished well. */
+  private double endpointReconciles() throws Exception {
+    return counter("operator_sdk_reconciliations_success_total", "kind=\"InferenceEndpoint\"");
+  }
+
+  /** JOSDK's count of InferenceEndpoint reconciles that threw, retried or not. */
+  private double endpointReconcileFailures() throws Exception {
+    return counter(
+        "operator_sdk_controllers_execution_reconcile_failure_total",
+        "controller=\"inferenceendpoint\"");
+  }
+
+  /** The sum of a counter's series that carry the tag, from the management port. */
+  private double counter(String name, String tag) throws Exception {
+    return scrape()
+        .lines()
+        .filter(l -> l.startsWith(name + "{") && l.contains(tag))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** Method and path of the requests the mock server received since the last call. */
