@@ -252,10 +252,14 @@ class OperatorMockServerTest {
 
     clock.advance(Duration.ofSeconds(5));
     cluster.request("llama");
+    // The scale-up is written before the status, so wait for both.
     await("demand wakes the first tier")
         .atMost(BOUND)
-        .untilAsserted(() -> assertThat(cluster.replicas("llama", "a")).isEqualTo(1));
-    assertThat(phase("llama")).isEqualTo(Phase.Waking);
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.replicas("llama", "a")).isEqualTo(1);
+              assertThat(phase("llama")).isEqualTo(Phase.Waking);
+            });
 
     cluster.unschedulablePod("llama", "a");
     clock.advance(Duration.ofMinutes(6));
