@@ -3,6 +3,7 @@ package io.dormouse.gateway.http;
 import io.dormouse.gateway.auth.KeyStore;
 import io.dormouse.gateway.auth.Principal;
 import io.dormouse.gateway.backend.Backend;
+import io.dormouse.gateway.proxy.Outcome;
 import io.dormouse.gateway.proxy.StreamOptions;
 import io.dormouse.gateway.proxy.UpstreamCall;
 import io.dormouse.gateway.proxy.Usage;
@@ -17,6 +18,7 @@ import io.dormouse.gateway.usage.AccessLog;
 import io.dormouse.gateway.usage.GatewayMetrics;
 import io.dormouse.gateway.usage.RequestRecord;
 import io.dormouse.gateway.wake.EndpointDispatcher;
+import io.dormouse.gateway.wake.RetryPolicy;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,12 +39,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAI-compatible front: auth ▸ route ▸ rate limit ▸ backend or wait ▸ proxy. Runs on the
  * gateway's event loop and never blocks it.
  */
 final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
   static final Set<String> INFERENCE_PATHS =
       Set.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings");
@@ -306,6 +312,12 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
           false);
       return;
     }
+    dispatch(x);
+  }
+
+  /** Sends the exchange to a backend, or queues it, or refuses it. */
+  private void dispatch(Exchange x) {
+    EndpointRoute r = x.route;
     EndpointDispatcher<Exchange> d = fleet.dispatcher(r.ref());
     var submitted = d.submit(x, clock.instant());
     if (submitted instanceof EndpointDispatcher.Dispatch dispatch) {
@@ -344,7 +356,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
     }
     x.deadlineTimer =
         vertx.setTimer(
-            Math.max(1, x.route.wakeTimeout().toMillis()),
+            Math.max(1, untilDeadline(x).toMillis()),
             id -> {
               if (d.withdraw(x)) {
                 fleet.depth(ref, d);
@@ -466,6 +478,10 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
             x.summary.promptTokens(),
             options.upstreamIdleTimeout().toMillis(),
             result -> {
+              if (result.retryable()) {
+                unreachable(x, backend);
+                return;
+              }
               limiter.settle(
                   x.principal.project(),
                   x.route.ref().toString(),
@@ -480,6 +496,57 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
               finished(x.route.ref(), backend);
             })
         .start(x.request.method(), x.request.uri(), x.request.headers(), body, x.rateHeaders);
+  }
+
+  /**
+   * The backend went away before answering: it is passed over for a while, and the request is sent
+   * again after a pause (elsewhere, or to a wake) within its deadline, or answered 502.
+   */
+  private void unreachable(Exchange x, Backend backend) {
+    EndpointRef ref = x.route.ref();
+    EndpointDispatcher<Exchange> d = fleet.dispatcher(ref);
+    for (var a : d.unreachable(backend, clock.instant())) {
+      forward(a.waiter(), a.backend());
+    }
+    fleet.depth(ref, d);
+    x.attempts++;
+    Optional<Duration> pause = RetryPolicy.backoff(x.attempts, untilDeadline(x));
+    if (pause.isEmpty() || x.request.response().closed()) {
+      UpstreamCall.answerUnreachable(x.request.response());
+      refund(x);
+      finish(x, 502, Outcome.upstream_failed.name(), null, 0);
+      return;
+    }
+    LOG.info(
+        "endpoint {}: backend {}:{} unreachable, request retried in {} ms",
+        ref,
+        backend.host(),
+        backend.port(),
+        pause.get().toMillis());
+    x.backend = null;
+    x.retryTimer =
+        vertx.setTimer(
+            Math.max(1, pause.get().toMillis()),
+            id -> {
+              x.retryTimer = -1;
+              dispatch(x);
+            });
+    x.request
+        .response()
+        .closeHandler(
+            v -> {
+              if (x.retryTimer >= 0) {
+                cancelTimers(x);
+                refund(x);
+                finish(x, 499, "disconnected", null, 0);
+              }
+            });
+  }
+
+  /** What is left of the request's wake deadline, counted from its arrival. */
+  private static Duration untilDeadline(Exchange x) {
+    long elapsed = System.nanoTime() - x.startNanos;
+    return x.route.wakeTimeout().minusNanos(elapsed);
   }
 
   /** A request left a backend: its slot goes to the next waiter. */
@@ -531,6 +598,10 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
     if (x.heartbeatTimer >= 0) {
       vertx.cancelTimer(x.heartbeatTimer);
       x.heartbeatTimer = -1;
+    }
+    if (x.retryTimer >= 0) {
+      vertx.cancelTimer(x.retryTimer);
+      x.retryTimer = -1;
     }
   }
 

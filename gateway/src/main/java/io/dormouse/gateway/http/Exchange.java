@@ -30,6 +30,11 @@ final class Exchange {
   long wakeWaitMillis;
   long deadlineTimer = -1;
   long heartbeatTimer = -1;
+  long retryTimer = -1;
+
+  /** Attempts that found their backend gone. */
+  int attempts;
+
   Backend backend;
   private boolean finished;
 

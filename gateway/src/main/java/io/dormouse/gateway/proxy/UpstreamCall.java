@@ -39,8 +39,14 @@ public final class UpstreamCall {
           "authorization",
           "expect");
 
-  /** How the call ended. */
-  public record Result(int status, Outcome outcome, Usage usage, long upstreamMillis) {}
+  /**
+   * How the call ended.
+   *
+   * @param retryable the engine never answered and nothing of it reached the client: the caller may
+   *     send the request elsewhere, or answer with {@link #answerUnreachable}
+   */
+  public record Result(
+      int status, Outcome outcome, Usage usage, long upstreamMillis, boolean retryable) {}
 
   private final HttpClient client;
   private final Backend backend;
@@ -104,7 +110,7 @@ public final class UpstreamCall {
         });
     client
         .request(options)
-        .onFailure(this::failedBeforeResponse)
+        .onFailure(e -> failedBeforeResponse(UpstreamFailure.Stage.CONNECTING, e))
         .onSuccess(
             request -> {
               upstream = request;
@@ -115,7 +121,7 @@ public final class UpstreamCall {
               request
                   .send(body)
                   .onSuccess(response -> respond(response, extraHeaders))
-                  .onFailure(this::failedBeforeResponse);
+                  .onFailure(e -> failedBeforeResponse(UpstreamFailure.Stage.AWAITING_RESPONSE, e));
             });
   }
 
@@ -200,21 +206,34 @@ public final class UpstreamCall {
         });
   }
 
-  private void failedBeforeResponse(Throwable cause) {
+  private void failedBeforeResponse(UpstreamFailure.Stage stage, Throwable cause) {
     if (done) {
       return;
     }
-    if (out.headWritten()) {
-      failMidStream("the model could not be reached: " + cause.getMessage());
+    status = 502;
+    if (UpstreamFailure.retryable(stage, cause)) {
+      finish(Outcome.upstream_failed, true);
       return;
     }
-    status = 502;
-    if (!out.closed()) {
+    answerUnreachable(out);
+    finish(Outcome.upstream_failed, false);
+  }
+
+  /**
+   * Tells the client the model could not be reached: a 502, or a closing SSE error event when
+   * heartbeats already began a stream.
+   */
+  public static void answerUnreachable(HttpServerResponse out) {
+    if (out.closed() || out.ended()) {
+      return;
+    }
+    if (out.headWritten()) {
+      out.end("data: " + errorBody("the model could not be reached").encode() + "\n\n");
+    } else {
       out.setStatusCode(502)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .end(errorBody("The model's engine could not be reached; try again.").encode());
     }
-    finish(Outcome.upstream_failed);
   }
 
   private void failMidStream(String message) {
@@ -256,6 +275,10 @@ public final class UpstreamCall {
   }
 
   private void finish(Outcome outcome) {
+    finish(outcome, false);
+  }
+
+  private void finish(Outcome outcome, boolean retryable) {
     done = true;
     Usage usage;
     if (sse != null) {
@@ -265,6 +288,8 @@ public final class UpstreamCall {
     } else {
       usage = new Usage(status >= 200 && status < 300 ? promptEstimate : 0, 0, false);
     }
-    onDone.accept(new Result(status, outcome, usage, (System.nanoTime() - startNanos) / 1_000_000));
+    onDone.accept(
+        new Result(
+            status, outcome, usage, (System.nanoTime() - startNanos) / 1_000_000, retryable));
   }
 }

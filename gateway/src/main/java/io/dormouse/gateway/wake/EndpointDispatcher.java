@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One endpoint's traffic: which backend a request goes to, who waits, and when waiters are
@@ -45,7 +46,13 @@ public final class EndpointDispatcher<W> {
   /** A waiter released onto a backend. */
   public record Assignment<W>(W waiter, Backend backend) {}
 
+  /** How long a backend that could not be reached is passed over while others have room. */
+  static final Duration QUARANTINE = Duration.ofSeconds(5);
+
   private final LinkedHashSet<W> queue = new LinkedHashSet<>();
+  private final Map<String, Instant> quarantinedUntil = new HashMap<>();
+  // the latest time it was told; quarantines expire against it (slice changes carry no time)
+  private Instant lastSeen = Instant.EPOCH;
   private final Map<String, Integer> outstanding = new HashMap<>();
   private final ActivityPolicy activity;
   private List<Backend> serving = List.of();
@@ -79,9 +86,10 @@ public final class EndpointDispatcher<W> {
   }
 
   public Submitted submit(W waiter, Instant now) {
+    lastSeen = now;
     activity.activity(now);
     if (queue.isEmpty()) {
-      var backend = BackendPicker.pick(serving, outstanding, cap, rotation++);
+      var backend = pick();
       if (backend.isPresent()) {
         take(backend.get());
         return new Dispatch(backend.get());
@@ -112,9 +120,21 @@ public final class EndpointDispatcher<W> {
     return release();
   }
 
+  /**
+   * A request could not reach this backend (it stopped listening before its slice said so): its
+   * slot is freed and, for {@link #QUARANTINE}, other backends are preferred to it. It stays a
+   * candidate when there is no other, so a lone backend that refused once is tried again.
+   */
+  public List<Assignment<W>> unreachable(Backend backend, Instant now) {
+    lastSeen = now;
+    quarantinedUntil.put(backend.id(), now.plus(QUARANTINE));
+    return done(backend);
+  }
+
   /** The ready backends of the serving tier changed; releases waiters onto free slots. */
   public List<Assignment<W>> backendsChanged(List<Backend> nowServing) {
     this.serving = List.copyOf(nowServing);
+    quarantinedUntil.keySet().removeIf(id -> serving.stream().noneMatch(b -> b.id().equals(id)));
     if (!serving.isEmpty()) {
       activity.wakeOver();
     }
@@ -153,7 +173,7 @@ public final class EndpointDispatcher<W> {
     List<Assignment<W>> out = new ArrayList<>();
     Iterator<W> it = queue.iterator();
     while (it.hasNext()) {
-      var backend = BackendPicker.pick(serving, outstanding, cap, rotation++);
+      var backend = pick();
       if (backend.isEmpty()) {
         break;
       }
@@ -163,6 +183,24 @@ public final class EndpointDispatcher<W> {
       out.add(new Assignment<>(w, backend.get()));
     }
     return out;
+  }
+
+  /** Least loaded backend with room, passing over quarantined ones while another has room. */
+  private Optional<Backend> pick() {
+    if (!quarantinedUntil.isEmpty()) {
+      quarantinedUntil.values().removeIf(until -> !until.isAfter(lastSeen));
+      List<Backend> trusted = new ArrayList<>(serving.size());
+      for (Backend b : serving) {
+        if (!quarantinedUntil.containsKey(b.id())) {
+          trusted.add(b);
+        }
+      }
+      var backend = BackendPicker.pick(trusted, outstanding, cap, rotation++);
+      if (backend.isPresent()) {
+        return backend;
+      }
+    }
+    return BackendPicker.pick(serving, outstanding, cap, rotation++);
   }
 
   private void take(Backend backend) {

@@ -127,4 +127,63 @@ class EndpointDispatcherTest {
         .extracting(EndpointDispatcher.Assignment::waiter)
         .containsExactly(3);
   }
+
+  @Test
+  void aBackendThatCouldNotBeReachedIsPassedOverWhileAnotherHasRoom() {
+    d.configure(2, 100, false, null);
+    d.backendsChanged(List.of(A, B));
+    Backend first = ((Dispatch) d.submit(1, clock.instant())).backend();
+    Backend other = first.equals(A) ? B : A;
+    d.unreachable(first, clock.instant());
+    // the retry and the next requests go to the other one while it has room
+    assertThat(((Dispatch) d.submit(1, clock.instant())).backend()).isEqualTo(other);
+    assertThat(((Dispatch) d.submit(2, clock.instant())).backend()).isEqualTo(other);
+    // full: the quarantined one is still a candidate rather than making requests wait
+    assertThat(((Dispatch) d.submit(3, clock.instant())).backend()).isEqualTo(first);
+  }
+
+  @Test
+  void aLoneBackendThatRefusedOnceIsTriedAgain() {
+    d.configure(4, 100, false, null);
+    d.backendsChanged(List.of(A));
+    d.submit(1, clock.instant());
+    assertThat(d.unreachable(A, clock.instant())).isEmpty();
+    assertThat(d.inFlight()).isZero(); // its slot was freed
+    assertThat(d.submit(1, clock.instant())).isEqualTo(new Dispatch(A));
+  }
+
+  @Test
+  void theQuarantineEndsWithTimeOrWhenTheSlicesDropTheBackend() {
+    d.configure(2, 100, false, null);
+    d.backendsChanged(List.of(A, B));
+    d.unreachable(A, clock.instant());
+    assertThat(twoRequests()).containsOnly(B);
+
+    clock.advance(EndpointDispatcher.QUARANTINE);
+    assertThat(twoRequests()).containsExactlyInAnyOrder(A, B);
+
+    d.unreachable(A, clock.instant());
+    d.backendsChanged(List.of(B)); // the slice caught up
+    d.backendsChanged(List.of(A, B)); // a new pod at the same address
+    assertThat(twoRequests()).containsExactlyInAnyOrder(A, B);
+  }
+
+  /** Where two requests go on an idle endpoint; they are finished afterwards. */
+  private List<Backend> twoRequests() {
+    Backend one = ((Dispatch) d.submit(1, clock.instant())).backend();
+    Backend two = ((Dispatch) d.submit(2, clock.instant())).backend();
+    d.done(one);
+    d.done(two);
+    return List.of(one, two);
+  }
+
+  @Test
+  void aRetryWithNoBackendLeftWaitsAndSignalsTheWake() {
+    d.configure(4, 100, false, null);
+    d.backendsChanged(List.of(A));
+    d.submit(1, clock.instant());
+    d.unreachable(A, clock.instant());
+    d.backendsChanged(List.of()); // the slice says it is gone
+    assertThat(d.submit(1, clock.instant())).isEqualTo(new Queued(true));
+  }
 }
