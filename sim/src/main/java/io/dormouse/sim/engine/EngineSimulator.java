@@ -291,8 +291,10 @@ public final class EngineSimulator {
     GenerateRequest request;
     try {
       request = GenerateRequest.parse(kind, body);
+      request.requireFits(config.maxModelLen(), Generation.countTokens(request.prompt()));
     } catch (IllegalArgumentException e) {
-      error(rc.response(), 400, "BadRequestError", e.getMessage());
+      String param = e instanceof GenerateRequest.InvalidParameter p ? p.param() : null;
+      json(rc.response(), 400, ResponseShapes.error(400, "BadRequestError", e.getMessage(), param));
       return;
     }
     if (!admit(rc, request.model())) {
@@ -304,7 +306,8 @@ public final class EngineSimulator {
     }
     int budget = request.maxTokens() != null ? request.maxTokens() : config.defaultMaxTokens();
     long seed = request.seed() != null ? request.seed() : config.seed();
-    Generation generation = Generation.plan(request.prompt(), seed, budget);
+    Generation generation =
+        Generation.plan(request.prompt(), seed, budget, request.minTokens(), request.ignoreEos());
     Sequence sequence = new Sequence(rc.response(), request, generation);
     sequences.add(sequence);
     inFlight = sequences.size();

@@ -68,15 +68,28 @@ public record Generation(int promptTokens, List<String> tokens, String finishRea
    * seed; {@code maxTokens} cuts it short.
    */
   public static Generation plan(String prompt, long seed, int maxTokens) {
+    return plan(prompt, seed, maxTokens, 0, false);
+  }
+
+  /**
+   * Plans the answer with vLLM's sampling extensions. The model would end after its natural length
+   * (8 to 48 tokens, from prompt and seed); {@code minTokens} forbids the end before that many
+   * tokens, {@code ignoreEos} forbids it altogether, and {@code maxTokens} cuts the answer short
+   * (finish reason {@code length}). A longer answer goes on where the natural one would have ended:
+   * the natural answer is always its beginning.
+   */
+  public static Generation plan(
+      String prompt, long seed, int maxTokens, int minTokens, boolean ignoreEos) {
     SplittableRandom random = new SplittableRandom(fingerprint(prompt) ^ seed);
     int natural = 8 + random.nextInt(41);
-    int length = Math.min(natural, Math.max(0, maxTokens));
+    int end = ignoreEos ? Integer.MAX_VALUE : Math.max(natural, minTokens);
+    int length = Math.min(end, Math.max(0, maxTokens));
     List<String> tokens = new ArrayList<>(length);
     for (int i = 0; i < length; i++) {
       String word = WORDS[random.nextInt(WORDS.length)];
       tokens.add(i == 0 ? capitalize(word) : " " + word);
     }
-    return new Generation(countTokens(prompt), tokens, length < natural ? "length" : "stop");
+    return new Generation(countTokens(prompt), tokens, length < end ? "length" : "stop");
   }
 
   /** A tokenizer stand-in: one token per word or punctuation run, at least one per prompt. */

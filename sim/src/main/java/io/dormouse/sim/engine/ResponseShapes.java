@@ -129,13 +129,20 @@ public final class ResponseShapes {
 
   /** OpenAI's error shape, as vLLM answers it. */
   public static JsonObject error(int code, String type, String message) {
+    return error(code, type, message, null);
+  }
+
+  /**
+   * @param param the request parameter at fault, or null
+   */
+  public static JsonObject error(int code, String type, String message, String param) {
     return new JsonObject()
         .put(
             "error",
             new JsonObject()
                 .put("message", message)
                 .put("type", type)
-                .putNull("param")
+                .put("param", param)
                 .put("code", code));
   }
 

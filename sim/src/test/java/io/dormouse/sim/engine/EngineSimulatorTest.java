@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EngineSimulatorTest {
 
@@ -287,6 +289,164 @@ class EngineSimulatorTest {
         .getString("content");
   }
 
+  private static final String CHAT = "/v1/chat/completions";
+
+  /** Seed 2 gives short natural answers to this prompt: 15 tokens as chat, 14 as completion. */
+  private static JsonObject shortAnswer(String path) {
+    JsonObject body =
+        path.equals(CHAT)
+            ? chat("Tell me about dormice")
+            : new JsonObject().put("model", "llama").put("prompt", "Tell me about dormice");
+    return body.put("seed", 2);
+  }
+
+  /** What a request was answered with, read from a whole response or from its SSE stream. */
+  private record Answer(
+      String text,
+      int tokenChunks,
+      List<String> finishReasons,
+      int completion,
+      int prompt,
+      int total) {}
+
+  private static Answer whole(String path, HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject body = new JsonObject(response.body());
+    JsonObject choice = body.getJsonArray("choices").getJsonObject(0);
+    String text =
+        path.equals(CHAT)
+            ? choice.getJsonObject("message").getString("content")
+            : choice.getString("text");
+    JsonObject usage = body.getJsonObject("usage");
+    return new Answer(
+        text,
+        0,
+        List.of(choice.getString("finish_reason")),
+        usage.getInteger("completion_tokens"),
+        usage.getInteger("prompt_tokens"),
+        usage.getInteger("total_tokens"));
+  }
+
+  private static Answer streamed(String path, HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<String> events = events(response.body());
+    assertThat(events).last().isEqualTo("[DONE]");
+    List<JsonObject> chunks =
+        events.subList(0, events.size() - 1).stream().map(JsonObject::new).toList();
+    JsonObject usage = chunks.get(chunks.size() - 1).getJsonObject("usage");
+    StringBuilder text = new StringBuilder();
+    List<String> finishReasons = new ArrayList<>();
+    int tokenChunks = 0;
+    for (JsonObject chunk : chunks.subList(0, chunks.size() - 1)) {
+      JsonObject choice = chunk.getJsonArray("choices").getJsonObject(0);
+      if (path.equals(CHAT) && choice.getJsonObject("delta").containsKey("role")) {
+        continue; // the opening chunk carries no token
+      }
+      tokenChunks++;
+      text.append(
+          path.equals(CHAT)
+              ? choice.getJsonObject("delta").getString("content")
+              : choice.getString("text"));
+      if (choice.getValue("finish_reason") != null) {
+        finishReasons.add(choice.getString("finish_reason"));
+      }
+    }
+    return new Answer(
+        text.toString(),
+        tokenChunks,
+        finishReasons,
+        usage.getInteger("completion_tokens"),
+        usage.getInteger("prompt_tokens"),
+        usage.getInteger("total_tokens"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}: {2} tokens, {3}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # the default: the natural answer (15 tokens as chat, 14 as completion), max_tokens cuts
+          /v1/chat/completions | {"max_tokens":64}                                   | 15 | stop
+          /v1/chat/completions | {}                                                  | 15 | stop
+          /v1/completions      | {"max_tokens":64}                                   | 14 | stop
+          /v1/chat/completions | {"max_tokens":64,"ignore_eos":false}                | 15 | stop
+          /v1/chat/completions | {"max_tokens":5}                                    |  5 | length
+          # ignore_eos: the whole budget; without max_tokens the engine's default (32)
+          /v1/chat/completions | {"max_tokens":64,"ignore_eos":true}                 | 64 | length
+          /v1/chat/completions | {"max_completion_tokens":64,"ignore_eos":true}      | 64 | length
+          /v1/completions      | {"max_tokens":64,"ignore_eos":true}                 | 64 | length
+          /v1/chat/completions | {"ignore_eos":true}                                 | 32 | length
+          # min_tokens lifts a short answer; max_tokens (or the default 32) still cuts it
+          /v1/chat/completions | {"max_tokens":64,"min_tokens":40}                   | 40 | stop
+          /v1/completions      | {"max_tokens":64,"min_tokens":40}                   | 40 | stop
+          /v1/chat/completions | {"max_tokens":64,"min_tokens":3}                    | 15 | stop
+          /v1/chat/completions | {"max_tokens":5,"min_tokens":3}                     |  5 | length
+          /v1/chat/completions | {"min_tokens":40}                                   | 32 | length
+          /v1/chat/completions | {"max_tokens":64,"min_tokens":40,"ignore_eos":true} | 64 | length
+          """)
+  void minTokensAndIgnoreEosSetTheLengthStreamedOrNot(
+      String path, String fields, int tokens, String finishReason) throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+    JsonObject request = shortAnswer(path).mergeIn(new JsonObject(fields));
+    JsonObject streaming =
+        request
+            .copy()
+            .put("stream", true)
+            .put("stream_options", new JsonObject().put("include_usage", true));
+
+    Answer whole = whole(path, send(engine, path, request));
+    Answer streamed = streamed(path, send(engine, path, streaming));
+    Answer natural = whole(path, send(engine, path, shortAnswer(path)));
+
+    assertThat(whole.completion()).isEqualTo(tokens);
+    assertThat(whole.finishReasons()).containsExactly(finishReason);
+    assertThat(whole.total()).isEqualTo(whole.prompt() + tokens);
+    // one chunk per token, the last alone carrying the finish reason; usage counts them
+    assertThat(streamed.tokenChunks()).isEqualTo(tokens);
+    assertThat(streamed.completion()).isEqualTo(tokens);
+    assertThat(streamed.finishReasons()).containsExactly(finishReason);
+    assertThat(streamed.total()).isEqualTo(streamed.prompt() + tokens);
+    assertThat(streamed.text()).isEqualTo(whole.text());
+    // a longer answer goes on from the natural one, a shorter one is its beginning
+    if (tokens >= natural.completion()) {
+      assertThat(whole.text()).startsWith(natural.text());
+    } else {
+      assertThat(natural.text()).startsWith(whole.text());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {"max_tokens":64,"min_tokens":65}         | min_tokens | must be less than or equal to max_tokens=64, got 65.
+          {"max_completion_tokens":8,"min_tokens":9} | min_tokens | must be less than or equal to max_tokens=8, got 9.
+          {"min_tokens":-1}                         | min_tokens | min_tokens must be greater than or equal to 0, got -1.
+          {"min_tokens":"8"}                        | min_tokens | min_tokens must be an integer
+          {"min_tokens":2.5}                        | min_tokens | min_tokens must be an integer
+          {"min_tokens":null}                       | min_tokens | min_tokens must be an integer
+          {"ignore_eos":"true"}                     | ignore_eos | ignore_eos must be a boolean
+          {"ignore_eos":1}                          | ignore_eos | ignore_eos must be a boolean
+          {"ignore_eos":null}                       | ignore_eos | ignore_eos must be a boolean
+          {"stream":true,"ignore_eos":"yes"}        | ignore_eos | ignore_eos must be a boolean
+          {"max_tokens":5000,"ignore_eos":true}     | max_tokens | maximum context length is 4096 tokens
+          """)
+  void badMinTokensOrIgnoreEosIs400NamingTheParameter(String fields, String param, String message)
+      throws Exception {
+    EngineSimulator engine = ready(EngineConfig.builder());
+
+    HttpResponse<String> response = send(engine, CHAT, chat("hi").mergeIn(new JsonObject(fields)));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    JsonObject error = new JsonObject(response.body()).getJsonObject("error");
+    assertThat(error.getString("type")).isEqualTo("BadRequestError");
+    assertThat(error.getInteger("code")).isEqualTo(400);
+    assertThat(error.getString("param")).isEqualTo(param);
+    assertThat(error.getString("message")).contains(message);
+  }
+
   @Test
   void unknownModelIs404AndABadBodyIs400InOpenAisShape() throws Exception {
     EngineSimulator engine = ready(EngineConfig.builder());
@@ -414,7 +574,8 @@ class EngineSimulatorTest {
 
   @Test
   void shutdownLetsInFlightStreamsFinish() throws Exception {
-    EngineSimulator engine = ready(EngineConfig.builder().tokensPerSecond(50));
+    // Ten tokens at 10/s: a stream of a second, so a busy machine's poll still sees it running.
+    EngineSimulator engine = ready(EngineConfig.builder().tokensPerSecond(10));
     CompletableFuture<HttpResponse<String>> inFlight =
         http.sendAsync(
             post(
