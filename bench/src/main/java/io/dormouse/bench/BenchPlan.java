@@ -30,7 +30,10 @@ public record BenchPlan(
    */
   public static final Duration OPERATOR_RESYNC = Duration.ofSeconds(60);
 
-  /** Chunks per streamed response asked of the engine. */
+  /**
+   * Completion tokens of every response, plain or streamed (then one chunk each): the request asks
+   * for them with {@code max_tokens} and {@code ignore_eos}.
+   */
   public static final int STREAM_TOKENS = 64;
 
   public static BenchPlan quick() {

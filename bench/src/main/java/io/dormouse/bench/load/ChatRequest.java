@@ -4,18 +4,12 @@ package io.dormouse.bench.load;
  * The request every target gets: an OpenAI chat completion padded so its JSON is exactly {@code
  * bytes} long (or the minimum when smaller), whatever the model name.
  *
- * @param seed six digits, so that choosing another seed never changes the size
+ * @param ignoreEos sends vLLM's {@code "ignore_eos": true}, so that every answer is exactly {@code
+ *     maxTokens} long (streamed: that many token chunks), whatever the prompt; off for servers that
+ *     refuse the extension
  */
-public record ChatRequest(String model, int bytes, boolean stream, int maxTokens, long seed) {
-
-  public static final long MIN_SEED = 100_000;
-  public static final long MAX_SEED = 999_999;
-
-  public ChatRequest {
-    if (seed < MIN_SEED || seed > MAX_SEED) {
-      throw new IllegalArgumentException("seed must have six digits, was " + seed);
-    }
-  }
+public record ChatRequest(
+    String model, int bytes, boolean stream, int maxTokens, boolean ignoreEos) {
 
   public String json() {
     return head() + content() + TAIL;
@@ -38,8 +32,7 @@ public record ChatRequest(String model, int bytes, boolean stream, int maxTokens
         + streamOptions
         + ",\"max_tokens\":"
         + maxTokens
-        + ",\"seed\":"
-        + seed
+        + (ignoreEos ? ",\"ignore_eos\":true" : "")
         + ",\"messages\":[{\"role\":\"user\",\"content\":\"";
   }
 }

@@ -45,10 +45,14 @@ public final class LoadMain implements Callable<Integer> {
   int maxTokens;
 
   @Option(
-      names = "--seed",
-      defaultValue = "100000",
-      description = "Six digits; the engine's answer is a function of prompt and seed.")
-  long seed;
+      names = "--ignore-eos",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Send vLLM's ignore_eos, so every answer is max-tokens long (default);"
+              + " --no-ignore-eos for servers that refuse it.")
+  boolean ignoreEos;
 
   @Option(names = "--concurrency", defaultValue = "1")
   int concurrency;
@@ -91,7 +95,7 @@ public final class LoadMain implements Callable<Integer> {
         new LoadSpec(
             label,
             url,
-            new ChatRequest(model, bodyBytes, stream, maxTokens, seed)
+            new ChatRequest(model, bodyBytes, stream, maxTokens, ignoreEos)
                 .json()
                 .getBytes(StandardCharsets.UTF_8),
             headers,

@@ -1,11 +1,9 @@
 package io.dormouse.bench.matrix;
 
 import io.dormouse.bench.BenchPlan;
-import io.dormouse.bench.load.ChatRequest;
 import io.dormouse.bench.load.LoadMain;
 import io.dormouse.bench.load.LoadResult;
 import io.dormouse.bench.targets.ChildProcess;
-import io.dormouse.bench.targets.LongestAnswer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,17 +81,12 @@ public final class MatrixRunner {
       throws Exception {
     Endpoint e = endpoints.get(target);
     String model = cell.paced() ? e.pacedModel() : e.model();
-    ChatRequest request =
-        LongestAnswer.of(
-            new ChatRequest(
-                model, 1024, cell.streaming(), BenchPlan.STREAM_TOKENS, ChatRequest.MIN_SEED));
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
             "--label", target.label(),
             "--url", (cell.paced() ? e.pacedUrl() : e.url()).toString(),
             "--model", model,
-            "--seed", String.valueOf(request.seed()),
             "--body-bytes", "1024",
             "--max-tokens", String.valueOf(BenchPlan.STREAM_TOKENS),
             "--concurrency", String.valueOf(cell.concurrency()),
@@ -102,6 +95,8 @@ public final class MatrixRunner {
             "--duration", duration.toString(),
             "--max-requests", String.valueOf(plan.maxRequests()),
             "--watch-pid", String.valueOf(e.pid())));
+    // Every answer max_tokens long, so every stream carries that many token chunks.
+    args.add("--ignore-eos");
     if (cell.streaming()) {
       args.add("--stream");
     }

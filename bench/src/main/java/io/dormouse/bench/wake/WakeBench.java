@@ -327,7 +327,7 @@ public final class WakeBench {
   private static CompletableFuture<Long> send(
       HttpClient client, GatewayProcess gateway, String model, Done done) {
     URI url = gateway.chatUrl();
-    String body = new ChatRequest(model, 1024, false, 16, ChatRequest.MIN_SEED).json();
+    String body = new ChatRequest(model, 1024, false, 16, true).json();
     CompletableFuture<Long> first = new CompletableFuture<>();
     RequestOptions options =
         new RequestOptions()

@@ -1,7 +1,6 @@
 package io.dormouse.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,21 +12,24 @@ class ChatRequestTest {
 
   @ParameterizedTest
   @CsvSource({
-    "bench, 1024, false, 100000",
-    "bench, 1024, false, 999999",
-    "a-much-longer-model-name, 1024, true, 123456",
-    "m, 4096, false, 100000"
+    "bench, 1024, false, true",
+    "bench, 1024, true, true",
+    "a-much-longer-model-name, 1024, true, true",
+    "bench, 1024, false, false",
+    "m, 4096, false, true"
   })
-  void isValidJsonOfExactlyTheAskedSize(String model, int bytes, boolean stream, long seed)
+  void isValidJsonOfExactlyTheAskedSize(String model, int bytes, boolean stream, boolean ignoreEos)
       throws Exception {
-    ChatRequest request = new ChatRequest(model, bytes, stream, 64, seed);
+    ChatRequest request = new ChatRequest(model, bytes, stream, 64, ignoreEos);
     String body = request.json();
     assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(bytes);
     JsonNode json = new ObjectMapper().readTree(body);
     assertThat(json.get("model").asText()).isEqualTo(model);
     assertThat(json.get("stream").asBoolean()).isEqualTo(stream);
     assertThat(json.get("max_tokens").asInt()).isEqualTo(64);
-    assertThat(json.get("seed").asLong()).isEqualTo(seed);
+    assertThat(json.has("ignore_eos")).isEqualTo(ignoreEos);
+    assertThat(json.path("ignore_eos").asBoolean()).isEqualTo(ignoreEos);
+    assertThat(json.has("seed")).isFalse();
     assertThat(json.get("messages").get(0).get("content").asText()).isEqualTo(request.content());
     assertThat(json.path("stream_options").path("include_usage").asBoolean()).isEqualTo(stream);
   }
@@ -35,15 +37,8 @@ class ChatRequestTest {
   @ParameterizedTest
   @CsvSource({"1", "10"})
   void neverTruncatesBelowTheMinimum(int bytes) throws Exception {
-    String body = new ChatRequest("bench", bytes, false, 64, 100000).json();
+    String body = new ChatRequest("bench", bytes, false, 64, true).json();
     assertThat(new ObjectMapper().readTree(body).get("messages").get(0).get("content").asText())
         .isEmpty();
-  }
-
-  @ParameterizedTest
-  @CsvSource({"99999", "1000000"})
-  void refusesSeedsThatWouldChangeTheSize(long seed) {
-    assertThatThrownBy(() -> new ChatRequest("bench", 1024, false, 64, seed))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 }
