@@ -1,6 +1,5 @@
 package io.dormouse.gateway.kube;
 
-import io.dormouse.api.duration.GoDuration;
 import io.dormouse.api.v1alpha1.AccessSpec;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointSpec;
@@ -49,7 +48,7 @@ final class Routes {
     try {
       return spec.getScaling() == null
           ? DEFAULT_WAKE_TIMEOUT
-          : GoDuration.parse(spec.getScaling().getWakeTimeout());
+          : spec.getScaling().wakeTimeoutDuration();
     } catch (IllegalArgumentException e) {
       return DEFAULT_WAKE_TIMEOUT;
     }
