@@ -11,15 +11,22 @@ import java.util.Arrays;
 /**
  * Passes a server-sent event stream through one whole event at a time (so the engine's pacing
  * reaches the client), reads the usage chunk, counts content chunks for streams that end before it,
- * and drops the usage-only chunk the gateway asked for when the client did not. Every event is read
- * once, in place, with a streaming parser: a stream costs no copy beyond the partial event carried
- * from one network read to the next.
+ * and drops the usage-only chunk the gateway asked for when the client did not. Events are read in
+ * place: a stream costs no copy beyond the partial event carried from one network read to the next.
+ * Only a chunk that names {@code usage} is parsed as JSON; the others are scanned for generated
+ * output (a non-empty text, content or reasoning, or tool calls), which bills a stream that ends
+ * before its usage chunk.
  */
 public final class SseUsageTap {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] USAGE_KEY = ascii("\"usage\"");
+  private static final byte[][] TEXT_KEYS = {
+    ascii("\"content\""), ascii("\"text\""), ascii("\"reasoning_content\"")
+  };
+  private static final byte[] TOOL_CALLS_KEY = ascii("\"tool_calls\"");
 
   private final boolean dropUsageOnlyChunk;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -148,7 +155,91 @@ public final class SseUsageTap {
       sawDone = true;
       return true;
     }
+    int facts = scan(payload, off, off + len);
+    if ((facts & NAMES_USAGE) == 0) {
+      if ((facts & GENERATED) != 0) {
+        contentChunks++;
+      }
+      return true;
+    }
     return read(payload, off, len);
+  }
+
+  private static final int NAMES_USAGE = 1;
+  private static final int GENERATED = 2;
+
+  /**
+   * One pass over a chunk's JSON for its keys: whether it names {@code usage}, and whether it has a
+   * non-empty string under a text key or a non-empty tool call list. Quotes inside JSON strings are
+   * escaped, so a quoted name followed by a colon is a key, not text.
+   */
+  static int scan(byte[] b, int from, int to) {
+    int facts = 0;
+    for (int i = from; i < to; i++) {
+      if (b[i] != '"' || i + 1 >= to) {
+        continue;
+      }
+      byte[] key =
+          switch (b[i + 1]) {
+            case 'u' -> USAGE_KEY;
+            case 'c' -> TEXT_KEYS[0];
+            case 't' -> b[i + 2 < to ? i + 2 : i] == 'o' ? TOOL_CALLS_KEY : TEXT_KEYS[1];
+            case 'r' -> TEXT_KEYS[2];
+            default -> null;
+          };
+      if (key == null || !keyAt(b, i, to, key)) {
+        continue;
+      }
+      int value = valueAfter(b, i + key.length, to);
+      if (value < 0) {
+        continue;
+      }
+      if (key == USAGE_KEY) {
+        facts |= NAMES_USAGE;
+      } else if (key == TOOL_CALLS_KEY) {
+        int next = skipSpace(b, value + 1, to);
+        if (b[value] == '[' && next < to && b[next] != ']') {
+          facts |= GENERATED;
+        }
+      } else if (b[value] == '"' && value + 1 < to && b[value + 1] != '"') {
+        facts |= GENERATED;
+      }
+      i = value - 1;
+    }
+    return facts;
+  }
+
+  private static boolean keyAt(byte[] b, int at, int to, byte[] key) {
+    if (at + key.length > to) {
+      return false;
+    }
+    for (int j = 0; j < key.length; j++) {
+      if (b[at + j] != key[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The index of the value after a key ending before {@code i} (past the colon), or -1. */
+  private static int valueAfter(byte[] b, int i, int to) {
+    i = skipSpace(b, i, to);
+    if (i >= to || b[i] != ':') {
+      return -1;
+    }
+    i = skipSpace(b, i + 1, to);
+    return i < to ? i : -1;
+  }
+
+  private static int skipSpace(byte[] b, int i, int to) {
+    while (i < to && isSpace(b[i])) {
+      i++;
+    }
+    return i;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Reads one chunk's JSON; what it says is taken only when all of it parses. */

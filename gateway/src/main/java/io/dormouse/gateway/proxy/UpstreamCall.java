@@ -198,8 +198,6 @@ public final class UpstreamCall {
             if (rest.length > 0) {
               out.write(Buffer.buffer(rest));
             }
-          } else {
-            json.end();
           }
           out.end();
           finish(Outcome.completed);

@@ -79,7 +79,10 @@ class UsageTapTest {
         "[{\"index\":0,\"delta\":{\"reasoning_content\":\"hm\"}}]                | true",
         "[{\"index\":0,\"delta\":{\"tool_calls\":[]}}]                         | false",
         "[{\"index\":0,\"delta\":{\"content\":[\"hi\"]}}]                      | false",
-        "[{\"index\":0,\"text\":{\"a\":\"b\"},\"delta\":{\"content\":\"hi\"}}]    | true"
+        "[{\"index\":0,\"text\":{\"a\":\"b\"},\"delta\":{\"content\":\"hi\"}}]    | true",
+        "[{\"index\":0,\"delta\":{\"content\" : \"hi\"}}]                        | true",
+        "[{\"index\":0,\"delta\":{},\"logprobs\":{\"content\":[{\"token\":\"x\"}]}}] | false",
+        "[{\"index\":0,\"delta\":{\"content\":\"\",\"x\":\"\\\"content\\\":\\\"hi\"}}] | false"
       })
   void onlyChunksWithGeneratedOutputCountAsTokens(String choices, boolean counts) {
     SseUsageTap tap = new SseUsageTap(true);
