@@ -235,7 +235,7 @@ public final class BenchMain implements Callable<Integer> {
               new Endpoint(chat(port), chat(pacedPort), "bench", "bench-paced", nginx.pid(), null));
         }
         MatrixRunner runner = new MatrixRunner(plan, endpoints, logs);
-        runner.warmUp(plan.warmup().multipliedBy(3));
+        runner.warmUp(plan.jitWarmup());
         return runner.run();
       } finally {
         for (AutoCloseable c : running) {

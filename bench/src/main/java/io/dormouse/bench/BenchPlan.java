@@ -8,11 +8,17 @@ import java.util.List;
 /**
  * How much of everything one run does. Quick: a few minutes, enough to see every figure once per
  * target pair; full: more repeats and longer windows, for the published table.
+ *
+ * @param warmup unrecorded load before each measured window
+ * @param jitWarmup load on each target before the first measurement: a JVM (the gateway, the engine
+ *     simulator) keeps compiling hot code for tens of seconds, and that compilation is start-up,
+ *     not the steady state the matrix measures
  */
 public record BenchPlan(
     String mode,
     int repeats,
     Duration warmup,
+    Duration jitWarmup,
     Duration duration,
     long maxRequests,
     List<Cell> cells,
@@ -41,6 +47,7 @@ public record BenchPlan(
         "quick",
         2,
         Duration.ofSeconds(1),
+        Duration.ofSeconds(15),
         Duration.ofSeconds(3),
         200_000,
         cells(400),
@@ -55,6 +62,7 @@ public record BenchPlan(
         "full",
         5,
         Duration.ofSeconds(3),
+        Duration.ofSeconds(40),
         Duration.ofSeconds(10),
         2_000_000,
         cells(800),
