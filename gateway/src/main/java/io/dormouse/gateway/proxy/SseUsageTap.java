@@ -23,10 +23,14 @@ public final class SseUsageTap {
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] USAGE_KEY = ascii("\"usage\"");
-  private static final byte[][] TEXT_KEYS = {
-    ascii("\"content\""), ascii("\"text\""), ascii("\"reasoning_content\"")
-  };
   private static final byte[] TOOL_CALLS_KEY = ascii("\"tool_calls\"");
+  private static final byte[][] KEYS = {
+    USAGE_KEY,
+    ascii("\"content\""),
+    ascii("\"text\""),
+    ascii("\"reasoning_content\""),
+    TOOL_CALLS_KEY
+  };
 
   private final boolean dropUsageOnlyChunk;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -176,18 +180,11 @@ public final class SseUsageTap {
   static int scan(byte[] b, int from, int to) {
     int facts = 0;
     for (int i = from; i < to; i++) {
-      if (b[i] != '"' || i + 1 >= to) {
+      if (b[i] != '"') {
         continue;
       }
-      byte[] key =
-          switch (b[i + 1]) {
-            case 'u' -> USAGE_KEY;
-            case 'c' -> TEXT_KEYS[0];
-            case 't' -> b[i + 2 < to ? i + 2 : i] == 'o' ? TOOL_CALLS_KEY : TEXT_KEYS[1];
-            case 'r' -> TEXT_KEYS[2];
-            default -> null;
-          };
-      if (key == null || !keyAt(b, i, to, key)) {
+      byte[] key = keyAt(b, i, to);
+      if (key == null) {
         continue;
       }
       int value = valueAfter(b, i + key.length, to);
@@ -209,16 +206,21 @@ public final class SseUsageTap {
     return facts;
   }
 
-  private static boolean keyAt(byte[] b, int at, int to, byte[] key) {
-    if (at + key.length > to) {
-      return false;
-    }
-    for (int j = 0; j < key.length; j++) {
-      if (b[at + j] != key[j]) {
-        return false;
+  /** The key of {@link #KEYS} whose quoted name starts at {@code at}, or null. */
+  private static byte[] keyAt(byte[] b, int at, int to) {
+    candidates:
+    for (byte[] key : KEYS) {
+      if (at + key.length > to) {
+        continue;
       }
+      for (int j = 1; j < key.length; j++) { // key[0] is the quote already seen
+        if (b[at + j] != key[j]) {
+          continue candidates;
+        }
+      }
+      return key;
     }
-    return true;
+    return null;
   }
 
   /** The index of the value after a key ending before {@code i} (past the colon), or -1. */
