@@ -529,6 +529,18 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
             Math.max(1, pause.get().toMillis()),
             id -> {
               x.retryTimer = -1;
+              if (fleet.table().resolve(x.summary.model(), x.principal.project()).isEmpty()) {
+                refund(x);
+                answer(
+                    x,
+                    OpenAiError.invalidRequest(
+                        404,
+                        "model_not_found",
+                        "The model was removed while the request waited.",
+                        "model"),
+                    false);
+                return;
+              }
               dispatch(x);
             });
     x.request

@@ -3,6 +3,7 @@ package io.dormouse.gateway.wake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.gateway.testing.GatewayWorld;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,9 +80,36 @@ class VanishingBackendTest {
     // the cluster catches up: the old pod's slice goes, a new pod's slice comes
     world.client.resource(onlyVanished).delete();
     world.ready("lone");
-    HttpResponse<String> r = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).contains("tok0");
+  }
+
+  @Test
+  void aRequestWaitingToRetryIsAnsweredNotFoundWhenItsEndpointIsDeleted() throws Exception {
+    world.endpoint("doomed", Phase.Ready, ie -> {});
+    world.client.resource(vanishedSlice("doomed")).createOr(r -> r.update());
+    world.awaitModel(key, "doomed", Phase.Ready);
+    int before = vanished.accepted.get();
+    CompletableFuture<HttpResponse<String>> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return world.post("/v1/chat/completions", key, GatewayWorld.chat("doomed", false));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    await().atMost(Duration.ofSeconds(10)).until(() -> vanished.accepted.get() > before);
+    world
+        .client
+        .resources(InferenceEndpoint.class)
+        .inNamespace(GatewayWorld.NS)
+        .withName("doomed")
+        .delete();
+    HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+    assertThat(r.body()).contains("model_not_found");
   }
 
   /**
