@@ -2,6 +2,7 @@ package io.dormouse.gateway.usage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -75,7 +76,8 @@ public final class GatewayMetrics {
   public void rateLimited(String namespace, String endpoint, String project, String limit) {
     Counter.builder("dormouse.gateway.ratelimited")
         .description("Requests refused by a rate limit")
-        .tags("namespace", namespace, "endpoint", endpoint, "project", project, "limit", limit)
+        .tags(projectTags(namespace, endpoint, project))
+        .tag("limit", limit)
         .register(registry)
         .increment();
   }
@@ -98,15 +100,8 @@ public final class GatewayMetrics {
   private Counter requestCounter(RequestLabels l) {
     return Counter.builder("dormouse.gateway.requests")
         .description("Requests by endpoint, project and HTTP status")
-        .tags(
-            "namespace",
-            l.namespace(),
-            "endpoint",
-            l.endpoint(),
-            "project",
-            l.project(),
-            "code",
-            Integer.toString(l.status()))
+        .tags(projectTags(l.namespace(), l.endpoint(), l.project()))
+        .tag("code", Integer.toString(l.status()))
         .register(registry);
   }
 
@@ -131,15 +126,12 @@ public final class GatewayMetrics {
   private Counter tokenCounter(ProjectLabels l, String kind) {
     return Counter.builder("dormouse.gateway.tokens")
         .description("Tokens used, by kind")
-        .tags(
-            "namespace",
-            l.namespace(),
-            "endpoint",
-            l.endpoint(),
-            "project",
-            l.project(),
-            "kind",
-            kind)
+        .tags(projectTags(l.namespace(), l.endpoint(), l.project()))
+        .tag("kind", kind)
         .register(registry);
+  }
+
+  private static Tags projectTags(String namespace, String endpoint, String project) {
+    return Tags.of("namespace", namespace, "endpoint", endpoint, "project", project);
   }
 }
