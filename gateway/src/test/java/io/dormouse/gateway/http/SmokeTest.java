@@ -15,10 +15,7 @@ class SmokeTest {
   @Test
   void servesChatCompletionsAndEmbeddingsAndSharesLimitsAcrossGatewayReplicas() throws Exception {
     try (GatewayWorld world = GatewayWorld.start()) {
-      String key = world.key("alpha");
-      world.endpoint("llama", Phase.Ready, ie -> {});
-      world.ready("llama");
-      world.awaitModel(key, "llama", Phase.Ready);
+      String key = servingLlama(world);
       var response = world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", false));
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).contains("tok0");
@@ -77,10 +74,7 @@ class SmokeTest {
   @Test
   void aJsonAnswerKeepsTheEnginesLengthAndAStreamIsChunked() throws Exception {
     try (GatewayWorld world = GatewayWorld.start()) {
-      String key = world.key("alpha");
-      world.endpoint("llama", Phase.Ready, ie -> {});
-      world.ready("llama");
-      world.awaitModel(key, "llama", Phase.Ready);
+      String key = servingLlama(world);
       var json = world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", false));
       assertThat(json.statusCode()).isEqualTo(200);
       assertThat(json.headers().firstValue("content-length"))
@@ -91,5 +85,14 @@ class SmokeTest {
       assertThat(stream.headers().firstValue("content-length")).isEmpty();
       assertThat(stream.headers().firstValue("transfer-encoding")).hasValue("chunked");
     }
+  }
+
+  /** A Ready endpoint "llama" with a ready engine, and a key the gateway accepts for it. */
+  private static String servingLlama(GatewayWorld world) {
+    String key = world.key("alpha");
+    world.endpoint("llama", Phase.Ready, ie -> {});
+    world.ready("llama");
+    world.awaitModel(key, "llama", Phase.Ready);
+    return key;
   }
 }

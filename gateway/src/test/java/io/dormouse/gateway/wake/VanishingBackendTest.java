@@ -67,15 +67,7 @@ class VanishingBackendTest {
     world.client.resource(onlyVanished).createOr(r -> r.update());
     world.awaitModel(key, "lone", Phase.Ready);
     int before = vanished.accepted.get();
-    CompletableFuture<HttpResponse<String>> answer =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return world.post("/v1/chat/completions", key, GatewayWorld.chat("lone", false));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<HttpResponse<String>> answer = postInBackground("lone");
     await().atMost(Duration.ofSeconds(10)).until(() -> vanished.accepted.get() > before);
     // the cluster catches up: the old pod's slice goes, a new pod's slice comes
     world.client.resource(onlyVanished).delete();
@@ -91,15 +83,7 @@ class VanishingBackendTest {
     world.client.resource(vanishedSlice("doomed")).createOr(r -> r.update());
     world.awaitModel(key, "doomed", Phase.Ready);
     int before = vanished.accepted.get();
-    CompletableFuture<HttpResponse<String>> answer =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return world.post("/v1/chat/completions", key, GatewayWorld.chat("doomed", false));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    CompletableFuture<HttpResponse<String>> answer = postInBackground("doomed");
     await().atMost(Duration.ofSeconds(10)).until(() -> vanished.accepted.get() > before);
     world
         .client
@@ -110,6 +94,18 @@ class VanishingBackendTest {
     HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
     assertThat(r.body()).contains("model_not_found");
+  }
+
+  /** Sends a chat request for {@code model} on another thread; the future holds its answer. */
+  private static CompletableFuture<HttpResponse<String>> postInBackground(String model) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return world.post("/v1/chat/completions", key, GatewayWorld.chat(model, false));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   /**

@@ -120,6 +120,18 @@ final class Cluster {
         .create();
   }
 
+  /**
+   * The activity Lease a gateway makes for an endpoint before the operator has: labelled, unowned.
+   */
+  Lease gatewayLease(String endpoint) {
+    return foreignLease(
+        NS,
+        Wiring.activityLeaseName(endpoint),
+        Map.of(Wiring.LABEL_ENDPOINT, endpoint, Wiring.MANAGED_BY, Wiring.MANAGED_BY_VALUE),
+        "gateway-0",
+        true);
+  }
+
   Lease lease(String namespace, String name) {
     return client.leases().inNamespace(namespace).withName(name).get();
   }

@@ -491,13 +491,7 @@ class OperatorMockServerTest {
   @Test
   void aLeaseAGatewayMadeBeforeTheEndpointIsAdoptedWithItsRenewTimeAndWakesIt() throws Exception {
     String leaseName = Wiring.activityLeaseName("early");
-    Lease made =
-        cluster.foreignLease(
-            Cluster.NS,
-            leaseName,
-            Map.of(Wiring.LABEL_ENDPOINT, "early", Wiring.MANAGED_BY, Wiring.MANAGED_BY_VALUE),
-            "gateway-0",
-            true);
+    Lease made = cluster.gatewayLease("early");
     ZonedDateTime renewed = made.getSpec().getRenewTime();
     assertThat(renewed).isNotNull();
 
@@ -535,12 +529,7 @@ class OperatorMockServerTest {
   void aLeaseThatChangesUnderItsAdoptionIsAdoptedByTheNextReconcileWithoutAnError()
       throws Exception {
     String leaseName = Wiring.activityLeaseName("raced");
-    cluster.foreignLease(
-        Cluster.NS,
-        leaseName,
-        Map.of(Wiring.LABEL_ENDPOINT, "raced", Wiring.MANAGED_BY, Wiring.MANAGED_BY_VALUE),
-        "gateway-0",
-        true);
+    cluster.gatewayLease("raced");
     // The gateway renews the Lease between the informer's copy and the adoption: the API server
     // refuses the adoption's resourceVersion, once.
     String path = "/apis/coordination.k8s.io/v1/namespaces/team/leases/" + leaseName;
