@@ -135,6 +135,15 @@ class UsageTapTest {
     }
   }
 
+  @Test
+  void aUsageObjectTooLargeToBeOneIsNotHeldNorReported() {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed("{\"usage\":{\"prompt_tokens\":1,\"pad\":\"".getBytes(StandardCharsets.UTF_8));
+    tap.feed("x".repeat(70_000).getBytes(StandardCharsets.UTF_8));
+    tap.feed("\",\"completion_tokens\":2}}".getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isNull();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"not json", "{\"error\":{\"message\":\"x\"}}", "", "<html>"})
   void bodiesWithoutUsageReportNone(String body) {
