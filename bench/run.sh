@@ -28,8 +28,8 @@ mvn_either() {
 }
 
 if [[ $build == yes ]]; then
-  echo "bench: building crds, operator, gateway, sim and bench" >&2
-  mvn_either install -pl crds,operator,gateway,sim -DskipTests
+  echo "bench: building crds, engine-sim, operator, gateway, sim and bench" >&2
+  mvn_either install -pl crds,crd-validation,engine-sim,operator,gateway,sim -DskipTests
   mvn_either compile -pl bench
 fi
 # A private copy of the jars: a build elsewhere that reinstalls a jar in ~/.m2 mid-run cannot

@@ -11,7 +11,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
-import io.dormouse.api.validation.CrdValidator;
 import io.fabric8.kubernetes.client.CustomResource;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +65,5 @@ class ApiArchitectureTest {
   void theImportSeesTheApi() {
     // Guards the rules above against passing vacuously on an empty import.
     assertThat(API.contain(InferenceEndpoint.class)).isTrue();
-    assertThat(API.contain(CrdValidator.class)).isTrue();
   }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every manifest under examples/ is a valid object of its Java type, as a user would apply it. */
 class ExamplesTest {
 
-  /** The module runs its tests from crds/; the examples live at the repository root. */
+  /** The module runs its tests from crd-validation/; the examples live at the repository root. */
   private static final Path EXAMPLES = Path.of("..", "examples");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
