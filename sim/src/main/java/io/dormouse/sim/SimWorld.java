@@ -8,7 +8,7 @@ import io.dormouse.gateway.auth.ApiKeys;
 import io.dormouse.gateway.auth.KeySecrets;
 import io.dormouse.operator.OperatorApp;
 import io.dormouse.operator.OperatorSettings;
-import io.dormouse.sim.cluster.CrdValidatorAdmission;
+import io.dormouse.sim.apiserver.CrdValidatorAdmission;
 import io.dormouse.sim.cluster.NodePool;
 import io.dormouse.sim.cluster.SimCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

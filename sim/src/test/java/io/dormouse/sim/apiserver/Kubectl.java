@@ -1,4 +1,4 @@
-package io.dormouse.sim.cluster;
+package io.dormouse.sim.apiserver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
