@@ -122,6 +122,10 @@ public final class SimMain implements Callable<Integer> {
   boolean verbose;
 
   private final PrintStream out;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile SimWorld world;
 
   SimMain(PrintStream out) {
     this.out = out;
@@ -153,15 +157,8 @@ public final class SimMain implements Callable<Integer> {
                     })
                 .pool("spot", new NodePool(spotGpus == 0 ? 0 : 1, Math.max(spotGpus, 1)))
                 .pool("on-demand", new NodePool(1, 8)));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  out.println("\nstopping the sim world");
-                  world.close();
-                  stopped.countDown();
-                }));
+    this.world = world;
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
     world.apply(TIERS);
     world.apply(ENDPOINT.formatted(startup, tps, idleTimeout));
     ApiKey key = world.mintKey("demo");
@@ -205,6 +202,16 @@ public final class SimMain implements Callable<Integer> {
       stopped.await();
     }
     return 0;
+  }
+
+  /** Closes the world (Ctrl-C does it through the shutdown hook); the command then returns. */
+  void stop() {
+    SimWorld running = world;
+    if (running != null && closing.compareAndSet(false, true)) {
+      out.println("\nstopping the sim world");
+      running.close();
+    }
+    stopped.countDown();
   }
 
   /**

@@ -160,7 +160,7 @@ final class Kubelet extends ControlLoop implements PodLogs {
     ContainerEnv.Resolved env =
         ContainerEnv.resolve(client, pod.getMetadata().getNamespace(), spec);
     if (env.error() != null) {
-      if (!waitingFor(pod, "CreateContainerConfigError")) {
+      if (!waitingFor(pod, "CreateContainerConfigError", env.error())) {
         events.warning(pod, "Failed", "Error: " + env.error());
         LOG.info("pod {}: CreateContainerConfigError: {}", key(pod), env.error());
       }
@@ -243,8 +243,8 @@ final class Kubelet extends ControlLoop implements PodLogs {
     return true;
   }
 
-  /** Whether the pod's first container already waits for {@code reason}. */
-  private static boolean waitingFor(Pod pod, String reason) {
+  /** Whether the pod's container already waits for {@code reason}, with {@code message}. */
+  private static boolean waitingFor(Pod pod, String reason, String message) {
     return pod.getStatus() != null
         && pod.getStatus().getContainerStatuses() != null
         && pod.getStatus().getContainerStatuses().stream()
@@ -252,7 +252,8 @@ final class Kubelet extends ControlLoop implements PodLogs {
                 s ->
                     s.getState() != null
                         && s.getState().getWaiting() != null
-                        && reason.equals(s.getState().getWaiting().getReason()));
+                        && reason.equals(s.getState().getWaiting().getReason())
+                        && message.equals(s.getState().getWaiting().getMessage()));
   }
 
   /**
@@ -521,7 +522,10 @@ final class Kubelet extends ControlLoop implements PodLogs {
       return "running";
     }
     if (s.getState().getWaiting() != null) {
-      return "waiting:" + s.getState().getWaiting().getReason();
+      return "waiting:"
+          + s.getState().getWaiting().getReason()
+          + ":"
+          + s.getState().getWaiting().getMessage();
     }
     return "terminated";
   }
