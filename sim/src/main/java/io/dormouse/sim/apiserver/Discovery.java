@@ -39,6 +39,11 @@ final class Discovery {
     }
   }
 
+  /** The kinds {@code kubectl get all} shows, as the API server files them. */
+  private static final java.util.Set<String> IN_ALL =
+      java.util.Set.of(
+          "pods", "services", "deployments", "replicasets", "statefulsets", "daemonsets");
+
   private static final List<Resource> BUILT_IN =
       List.of(
           core("pods", "pod", "Pod", true, List.of("po"), "status", "log"),
@@ -328,7 +333,16 @@ final class Discovery {
       List<String> shortNames,
       String... sub) {
     return new Resource(
-        group, "v1", plural, singular, kind, namespaced, shortNames, List.of(), List.of(sub), true);
+        group,
+        "v1",
+        plural,
+        singular,
+        kind,
+        namespaced,
+        shortNames,
+        IN_ALL.contains(plural) ? List.of("all") : List.of(),
+        List.of(sub),
+        true);
   }
 
   private static String write(Object value) {
