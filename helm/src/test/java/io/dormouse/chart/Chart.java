@@ -1,8 +1,11 @@
 package io.dormouse.chart;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -24,6 +27,29 @@ final class Chart {
       throw new IllegalStateException("run from the helm module: no Chart.yaml in " + dir);
     }
     return dir;
+  }
+
+  /** The root of the repository the chart lives in. */
+  static Path repository() {
+    return dir().getParent().getParent();
+  }
+
+  /** Chart.yaml: name, version, appVersion. */
+  static JsonNode metadata() {
+    return readYaml(dir().resolve("Chart.yaml"));
+  }
+
+  /** values.yaml: the chart's defaults. */
+  static JsonNode defaultValues() {
+    return readYaml(dir().resolve("values.yaml"));
+  }
+
+  private static JsonNode readYaml(Path file) {
+    try {
+      return Manifests.YAML.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Rendering costs a native Helm call, so each value set is rendered once per test run. */
