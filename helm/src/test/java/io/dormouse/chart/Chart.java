@@ -62,6 +62,21 @@ final class Chart {
     return Manifests.parse(template(values, sets));
   }
 
+  /** Renders with a values file of its own, e.g. a previous release's; null: the defaults. */
+  static Manifests render(Path valuesFile) {
+    return Manifests.parse(templateText(valuesFile));
+  }
+
+  /** The rendering as Helm prints it; throws when Helm (or the values schema) refuses. */
+  static String templateText(Path valuesFile) {
+    TemplateCommand template =
+        new Helm(dir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+    if (valuesFile != null) {
+      template.withValuesFile(valuesFile);
+    }
+    return template.call();
+  }
+
   static LintResult lintStrict() {
     return new Helm(dir()).lint().strict().call();
   }
