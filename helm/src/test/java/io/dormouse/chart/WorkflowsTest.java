@@ -207,9 +207,12 @@ class WorkflowsTest {
     assertThat(RELEASE.needsTransitively("chart"))
         .as("no chart before its images")
         .contains("images");
-    assertThat(Files.readString(Chart.repository().resolve("docs/quick-start.md")))
-        .contains(
-            "helm install dormouse " + repository + "/" + chartName + " --version " + version);
+    for (String doc : List.of("docs/quick-start.md", "helm/dormouse/README.md")) {
+      assertThat(Files.readString(Chart.repository().resolve(doc)))
+          .as(doc)
+          .contains(
+              "helm install dormouse " + repository + "/" + chartName + " --version " + version);
+    }
   }
 
   @Test
