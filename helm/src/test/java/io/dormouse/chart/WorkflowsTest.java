@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -229,6 +231,26 @@ class WorkflowsTest {
     List<String> lines = Workflow.read(file).usesLines();
 
     assertThat(lines).isNotEmpty().allMatch(l -> pinned.matcher(l).matches(), "pinned");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ci.yml", "release.yml"})
+  void everyScriptIsBashAndTakesItsInputsFromTheEnvironment(String file) throws Exception {
+    Workflow workflow = Workflow.read(file);
+    for (String job : workflow.jobIds()) {
+      for (String script : workflow.runs(job)) {
+        // An expression expanded into a script is a script injection; env is not.
+        assertThat(script).as("%s: %s", job, script).doesNotContain("${{");
+        Process bash = new ProcessBuilder("bash", "-n").redirectErrorStream(true).start();
+        try (var stdin = bash.getOutputStream()) {
+          stdin.write(script.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue())
+            .as("%s: bash -n: %s", job, new String(bash.getInputStream().readAllBytes()))
+            .isZero();
+      }
+    }
   }
 
   @Test
