@@ -10,21 +10,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The committed baselines of previous releases (see baseline/README.md): complete, named by their
- * version, never ahead of the chart. {@link #captureTheChartAsTheBaselineOfItsVersion} refreshes
- * them at a release:
+ * version, never ahead of the chart. {@link #captureTheChartAsTheBaselineOfItsVersionWhenAsked}
+ * refreshes them at a release:
  *
  * <pre>mvn -B -o -q test -pl helm -Dtest=BaselineTest -Ddormouse.baseline.write=true</pre>
  */
 class BaselineTest {
 
-  @Test
-  @EnabledIfSystemProperty(named = "dormouse.baseline.write", matches = "true")
-  void captureTheChartAsTheBaselineOfItsVersion() throws IOException {
+  /** With -Ddormouse.baseline.write=true, the chart as it is becomes its version's baseline. */
+  @BeforeAll
+  static void captureTheChartAsTheBaselineOfItsVersionWhenAsked() throws IOException {
+    if (!Boolean.getBoolean("dormouse.baseline.write")) {
+      return;
+    }
     String version = Chart.metadata().path("version").asText();
     Path dir = Baseline.ROOT.resolve(version);
     Files.createDirectories(dir.resolve(Baseline.CRDS));
@@ -40,8 +43,6 @@ class BaselineTest {
     }
     write(dir.resolve(Baseline.RENDERED_DEFAULTS), Chart.templateText(null));
     write(dir.resolve(Baseline.RENDERED_BUSY), Chart.templateText(busy));
-
-    assertThat(Baseline.previous().version()).isEqualTo(version);
   }
 
   @Test

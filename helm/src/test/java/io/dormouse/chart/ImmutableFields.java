@@ -3,6 +3,7 @@ package io.dormouse.chart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ final class ImmutableFields {
    * a version listed in its status.storedVersions, and clients of that version lose it.
    */
   private static List<String> droppedVersions(String id, JsonNode old, JsonNode now) {
-    Set<String> served = new java.util.HashSet<>();
+    Set<String> served = new HashSet<>();
     now.at("/spec/versions")
         .forEach(
             v -> {
