@@ -20,7 +20,7 @@ public final class FailureClassifier {
     }
     String cls = sqlState.substring(0, 2);
     return switch (cls) {
-      case "22", "23" -> Failure.REFUSED;
+      case "21", "22", "23" -> Failure.REFUSED; // 21: a key twice in one statement
       case "08" -> Failure.UNREACHABLE;
       case "28" -> Failure.CREDENTIALS;
       case "3D" -> Failure.CREDENTIALS; // no such database

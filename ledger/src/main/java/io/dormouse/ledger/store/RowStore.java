@@ -133,8 +133,10 @@ public final class RowStore {
       }
     }
     batch(c, INSERT_JOURNAL, journal, RowStore::bindJournal);
-    batch(c, UPSERT_GPU, gpu, RowStore::bindGpu);
-    batch(c, UPSERT_NODE, nodes, RowStore::bindNode);
+    // One statement may not upsert a key twice: an interval seen twice in a batch is merged
+    // first, the first end seen winning as it does in the table.
+    batch(c, UPSERT_GPU, Intervals.mergeGpu(gpu), RowStore::bindGpu);
+    batch(c, UPSERT_NODE, Intervals.mergeNodes(nodes), RowStore::bindNode);
     c.commit();
     newRoutes.committed();
     return new Result(rows.size(), 0);

@@ -14,6 +14,7 @@ class FailureClassifierTest {
     "23503,false,REFUSED", // foreign key: unknown route
     "23502,false,REFUSED", // not null
     "22001,false,REFUSED", // value too long
+    "21000,false,REFUSED", // one statement touching a row twice
     "23514,true,SCHEMA", // no partition for the row's day
     "08001,false,UNREACHABLE",
     "08006,false,UNREACHABLE",
