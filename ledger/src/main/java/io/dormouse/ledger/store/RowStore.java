@@ -33,11 +33,6 @@ public final class RowStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(RowStore.class);
 
-  static final String INSERT_USAGE =
-      "INSERT INTO usage (at, request_id, route_id, tier, backend, project, key_id,"
-          + " prompt_tokens, completion_tokens, usage_estimated, status, latency_ms, ttfb_ms,"
-          + " wake_wait_ms, streamed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT DO NOTHING";
   static final String INSERT_JOURNAL =
       "INSERT INTO journal (id, at, namespace, endpoint, kind, tier, replicas, reason, message)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
@@ -123,14 +118,7 @@ public final class RowStore {
       }
     }
     if (!usage.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(INSERT_USAGE)) {
-        ps.setQueryTimeout(timeoutSeconds);
-        for (UsageRow u : usage) {
-          bindUsage(ps, u, newRoutes.idOf(c, u));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
+      UsageCopy.write(c, usage, newRoutes, timeoutSeconds);
     }
     batch(c, INSERT_JOURNAL, journal, RowStore::bindJournal);
     // One statement may not upsert a key twice: an interval seen twice in a batch is merged
@@ -209,28 +197,6 @@ public final class RowStore {
       }
       ps.executeBatch();
     }
-  }
-
-  private static void bindUsage(PreparedStatement ps, UsageRow u, int routeId) throws SQLException {
-    ps.setTimestamp(1, Timestamp.from(u.at()));
-    ps.setString(2, u.requestId());
-    ps.setInt(3, routeId);
-    ps.setString(4, u.tier());
-    ps.setString(5, u.backend());
-    ps.setString(6, u.project());
-    ps.setString(7, u.keyId());
-    ps.setInt(8, u.promptTokens());
-    ps.setInt(9, u.completionTokens());
-    ps.setBoolean(10, u.usageEstimated());
-    ps.setInt(11, u.status());
-    ps.setInt(12, u.latencyMillis());
-    if (u.ttfbMillis() == null) {
-      ps.setNull(13, Types.INTEGER);
-    } else {
-      ps.setInt(13, u.ttfbMillis());
-    }
-    ps.setInt(14, u.wakeWaitMillis());
-    ps.setBoolean(15, u.streamed());
   }
 
   private static void bindJournal(PreparedStatement ps, JournalEntry j) throws SQLException {
