@@ -17,6 +17,11 @@ public final class DormouseMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Standard output carries keys and reports only: logs go to stderr, warnings and errors only
+    // (the configuration of the gateway's keys command, which this command embeds).
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "dormouse-keys-logback.xml");
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -40,8 +40,15 @@ class ExamplesTest {
     }
   }
 
+  /** The Dormouse objects of the examples; the rest is what they need (namespace, claim). */
   static Stream<Arguments> documents() throws IOException {
-    return allDocuments().stream().map(Arguments::of);
+    return dormouseDocuments().stream().map(Arguments::of);
+  }
+
+  private static List<Document> dormouseDocuments() throws IOException {
+    return allDocuments().stream()
+        .filter(d -> String.valueOf(d.object().get("apiVersion")).startsWith("dormouse.io/"))
+        .toList();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -82,16 +89,63 @@ class ExamplesTest {
 
     assertThat(names)
         .contains(
+            "00-namespace.yaml#0",
             "minimal-endpoint.yaml#0",
             "spot-then-on-demand.yaml#0",
             "gpu-tiers.yaml#0",
             "gpu-tiers.yaml#1");
-    assertThat(names).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(dormouseDocuments()).hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  /**
+   * What the examples apply besides Dormouse objects is what their endpoints need on a cluster: the
+   * namespace they live in, and each claim they mount.
+   */
+  @Test
+  void theExamplesCreateTheNamespacesAndClaimsTheirEndpointsNeed() throws IOException {
+    List<Document> docs = allDocuments();
+    List<InferenceEndpoint> endpoints =
+        docs.stream()
+            .filter(d -> "InferenceEndpoint".equals(d.object().get("kind")))
+            .map(d -> KUBE.convertValue(d.object(), InferenceEndpoint.class))
+            .toList();
+    List<String> namespaces =
+        docs.stream()
+            .filter(d -> "Namespace".equals(d.object().get("kind")))
+            .map(d -> String.valueOf(((Map<?, ?>) d.object().get("metadata")).get("name")))
+            .toList();
+    List<String> claims =
+        docs.stream()
+            .filter(d -> "PersistentVolumeClaim".equals(d.object().get("kind")))
+            .map(d -> (Map<?, ?>) d.object().get("metadata"))
+            .map(m -> m.get("namespace") + "/" + m.get("name"))
+            .toList();
+
+    assertThat(docs)
+        .extracting(d -> String.valueOf(d.object().get("kind")))
+        .allMatch(
+            k ->
+                List.of("InferenceEndpoint", "GpuTier", "Namespace", "PersistentVolumeClaim")
+                    .contains(k));
+    for (InferenceEndpoint e : endpoints) {
+      assertThat(namespaces)
+          .as("namespace of %s", e.getMetadata().getName())
+          .contains(e.getMetadata().getNamespace());
+      if (e.getSpec().getEngine() != null && e.getSpec().getEngine().getModelCache() != null) {
+        assertThat(claims)
+            .contains(
+                e.getMetadata().getNamespace()
+                    + "/"
+                    + e.getSpec().getEngine().getModelCache().getClaimName());
+      }
+    }
+    // The namespace sorts first, so that kubectl apply -f examples/ creates it before its objects.
+    assertThat(docs.get(0).object().get("kind")).isEqualTo("Namespace");
   }
 
   @Test
   void everyTierAnExampleNamesIsAnExampleGpuTier() throws IOException {
-    List<Document> docs = allDocuments();
+    List<Document> docs = dormouseDocuments();
     List<String> tierNames =
         docs.stream()
             .filter(d -> "GpuTier".equals(d.object().get("kind")))

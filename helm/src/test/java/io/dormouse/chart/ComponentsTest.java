@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.marcnuri.helm.Helm;
 import io.dormouse.api.v1alpha1.CapacityType;
 import io.dormouse.api.v1alpha1.GpuTier;
 import io.fabric8.kubernetes.api.model.Container;
@@ -11,10 +12,13 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -142,6 +146,43 @@ class ComponentsTest {
         .satisfies(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
     assertThat(spot.getSpec().getPricePerGpuHour()).isEqualTo("1.10");
     assertThat(spot.getSpec().getMaxGpus()).isEqualTo(16);
+  }
+
+  /**
+   * A price written as a YAML number ({@code 1.10}) is refused by the values schema at once, not by
+   * the GpuTier CRD on the second upgrade, and it would have lost its digits ("1.1") on the way.
+   */
+  @Test
+  void aNumericPriceIsRefusedByTheValuesSchema(@TempDir Path dir) throws Exception {
+    Path values =
+        Files.writeString(
+            dir.resolve("values.yaml"),
+            String.join(
+                "\n",
+                "gpuTiersMode: always",
+                "gpuTiers:",
+                "  spot-a100:",
+                "    capacityType: spot",
+                "    pricePerGpuHour: 1.10",
+                ""));
+    Path quoted =
+        Files.writeString(
+            dir.resolve("quoted.yaml"), Files.readString(values).replace("1.10", "\"1.10\""));
+
+    assertThatThrownBy(
+            () ->
+                new Helm(Chart.dir())
+                    .template()
+                    .withName(Chart.RELEASE)
+                    .withValuesFile(values)
+                    .call())
+        .hasMessageContaining("pricePerGpuHour")
+        .hasMessageContaining("string");
+    String rendered =
+        new Helm(Chart.dir()).template().withName(Chart.RELEASE).withValuesFile(quoted).call();
+    assertThat(Manifests.parse(rendered).ofKind("GpuTier", GpuTier.class))
+        .singleElement()
+        .satisfies(t -> assertThat(t.getSpec().getPricePerGpuHour()).isEqualTo("1.10"));
   }
 
   @ParameterizedTest

@@ -19,9 +19,10 @@ final class ManagementServer implements AutoCloseable {
     this.server = server;
   }
 
-  static ManagementServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
+  static ManagementServer start(
+      String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.createContext(
         "/metrics",
         ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));

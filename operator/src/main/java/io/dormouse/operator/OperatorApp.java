@@ -88,6 +88,7 @@ public final class OperatorApp implements AutoCloseable {
     try {
       management =
           ManagementServer.start(
+              s.managementHost(),
               s.managementPort(),
               registry,
               () ->

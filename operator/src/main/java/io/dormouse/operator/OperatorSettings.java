@@ -14,6 +14,8 @@ import java.util.function.Consumer;
  * @param client a ready client (tests, the simulator), or null; it wins over {@code kubeconfig}
  * @param watchNamespaces namespaces of InferenceEndpoints to reconcile; empty for all
  * @param managementPort /metrics, /livez, /readyz; 0 for an ephemeral port
+ * @param managementHost the address the management port binds, 0.0.0.0 (every interface) by
+ *     default; the sim binds 127.0.0.1
  * @param identity this replica's name in leader election and in Events
  * @param maxReconcileInterval every endpoint is reconciled at least this often
  * @param drainDelay how long a lower tier keeps serving after traffic moved back up
@@ -23,6 +25,7 @@ public record OperatorSettings(
     String gatewayNamespace,
     String presetsConfigMap,
     int managementPort,
+    String managementHost,
     boolean leaderElection,
     Set<String> watchNamespaces,
     String kubeconfig,
@@ -44,6 +47,7 @@ public record OperatorSettings(
         "dormouse-system",
         "dormouse-model-presets",
         8081,
+        "0.0.0.0",
         true,
         Set.of(),
         null,
@@ -68,6 +72,10 @@ public record OperatorSettings(
 
   public OperatorSettings withManagementPort(int value) {
     return with(c -> c.managementPort = value);
+  }
+
+  public OperatorSettings withManagementHost(String value) {
+    return with(c -> c.managementHost = value);
   }
 
   public OperatorSettings withLeaderElection(boolean value) {
@@ -114,6 +122,7 @@ public record OperatorSettings(
     String gatewayNamespace;
     String presetsConfigMap;
     int managementPort;
+    String managementHost;
     boolean leaderElection;
     Set<String> watchNamespaces;
     String kubeconfig;
@@ -128,6 +137,7 @@ public record OperatorSettings(
       gatewayNamespace = s.gatewayNamespace;
       presetsConfigMap = s.presetsConfigMap;
       managementPort = s.managementPort;
+      managementHost = s.managementHost;
       leaderElection = s.leaderElection;
       watchNamespaces = s.watchNamespaces;
       kubeconfig = s.kubeconfig;
@@ -144,6 +154,7 @@ public record OperatorSettings(
           gatewayNamespace,
           presetsConfigMap,
           managementPort,
+          managementHost,
           leaderElection,
           watchNamespaces,
           kubeconfig,

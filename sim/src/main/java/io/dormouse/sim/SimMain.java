@@ -106,8 +106,10 @@ public final class SimMain implements Callable<Integer> {
 
   @Option(
       names = "--spot-gpus",
-      defaultValue = "1",
-      description = "GPUs of the spot tier; 0 shows the fallback to on-demand")
+      defaultValue = "8",
+      description =
+          "GPUs of the spot tier's node (one node); 0: no spot node, which shows the"
+              + " fallback to on-demand")
   int spotGpus;
 
   @Option(names = "--no-request", description = "Do not send the cold request")
@@ -120,6 +122,10 @@ public final class SimMain implements Callable<Integer> {
   boolean verbose;
 
   private final PrintStream out;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile SimWorld world;
 
   SimMain(PrintStream out) {
     this.out = out;
@@ -136,39 +142,45 @@ public final class SimMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!verbose) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-          .setLevel(Level.WARN);
-    }
+    quietLogs();
+    long started = System.nanoTime();
+    out.print("Starting the Dormouse sim:");
+    out.flush();
     SimWorld world =
         SimWorld.start(
             new SimWorld.Settings()
                 .workDir(workDir)
+                .progress(
+                    step -> {
+                      out.print(" " + step + ",");
+                      out.flush();
+                    })
                 .pool("spot", new NodePool(spotGpus == 0 ? 0 : 1, Math.max(spotGpus, 1)))
                 .pool("on-demand", new NodePool(1, 8)));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  out.println("\nstopping the sim world");
-                  world.close();
-                  stopped.countDown();
-                }));
+    this.world = world;
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
     world.apply(TIERS);
     world.apply(ENDPOINT.formatted(startup, tps, idleTimeout));
     ApiKey key = world.mintKey("demo");
+    out.printf(" up in %.1f s%n", (System.nanoTime() - started) / 1e9);
     out.println(
         String.join(
             "\n",
             "",
-            "Dormouse sim is running",
-            "  gateway      " + world.gatewayUrl(),
+            "Dormouse sim is running (everything listens on 127.0.0.1)",
+            "  gateway      " + world.gatewayUrl() + "   (OpenAI API: /v1/...)",
             "  API key      " + key.secret() + "   (project demo; shown once)",
             "  kubeconfig   " + world.kubeconfig(),
             "  endpoint     default/llama on tiers [spot, on-demand], idle timeout " + idleTimeout,
+            "  nodes        spot: "
+                + (spotGpus == 0 ? "none" : "1 node of " + spotGpus + " GPUs")
+                + "; on-demand: 1 node of 8 GPUs",
+            "  api server   " + world.apiServerUrl(),
+            "  operator     " + world.operatorManagementUrl() + "/metrics   (also /livez, /readyz)",
+            "  gateway mgmt " + world.gatewayManagementUrl() + "/metrics   (also /livez, /readyz)",
             "",
-            "  kubectl --kubeconfig " + world.kubeconfig() + " get ie",
+            "  export KUBECONFIG=" + world.kubeconfig(),
+            "  kubectl get ie",
             "  curl "
                 + world.gatewayUrl()
                 + "/v1/chat/completions -H 'Authorization: Bearer "
@@ -184,10 +196,37 @@ public final class SimMain implements Callable<Integer> {
       if (exit) {
         return 0;
       }
-      out.println("\nup until interrupted (Ctrl-C); phase changes show as they happen");
+      out.println(
+          "\nup until interrupted (Ctrl-C); endpoint phase changes and deletions show as they"
+              + " happen");
       stopped.await();
     }
     return 0;
+  }
+
+  /** Closes the world (Ctrl-C does it through the shutdown hook); the command then returns. */
+  void stop() {
+    SimWorld running = world;
+    if (running != null && closing.compareAndSet(false, true)) {
+      out.println("\nstopping the sim world");
+      running.close();
+    }
+    stopped.countDown();
+  }
+
+  /**
+   * Without --verbose only the sim's own lines show: the components log warnings and errors only,
+   * and Vert.x's blocked-thread notices (a busy machine) not at all.
+   */
+  private void quietLogs() {
+    if (verbose) {
+      return;
+    }
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(Level.WARN);
+    ((ch.qos.logback.classic.Logger)
+            LoggerFactory.getLogger("io.vertx.core.impl.BlockedThreadChecker"))
+        .setLevel(Level.OFF);
   }
 
   private Watch watchPhases(SimWorld world) {
@@ -201,9 +240,14 @@ public final class SimMain implements Callable<Integer> {
               @Override
               public void eventReceived(Action action, InferenceEndpoint ie) {
                 String name = ie.getMetadata().getNamespace() + "/" + ie.getMetadata().getName();
-                if (action == Action.DELETED
-                    || ie.getStatus() == null
-                    || ie.getStatus().getPhase() == null) {
+                if (action == Action.DELETED) {
+                  last.remove(name);
+                  out.printf(
+                      "%s  endpoint %s: deleted%n",
+                      LocalTime.now().truncatedTo(ChronoUnit.SECONDS), name);
+                  return;
+                }
+                if (ie.getStatus() == null || ie.getStatus().getPhase() == null) {
                   return;
                 }
                 String phase = ie.getStatus().getPhase().name();

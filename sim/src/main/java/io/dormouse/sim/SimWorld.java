@@ -8,7 +8,7 @@ import io.dormouse.gateway.auth.ApiKeys;
 import io.dormouse.gateway.auth.KeySecrets;
 import io.dormouse.operator.OperatorApp;
 import io.dormouse.operator.OperatorSettings;
-import io.dormouse.sim.cluster.CrdValidatorAdmission;
+import io.dormouse.sim.apiserver.CrdValidatorAdmission;
 import io.dormouse.sim.cluster.NodePool;
 import io.dormouse.sim.cluster.SimCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -50,14 +50,8 @@ public final class SimWorld implements AutoCloseable {
     private Duration operatorMaxReconcileInterval = Duration.ofSeconds(10);
     private Duration gatewayShutdownGrace = Duration.ofSeconds(2);
     private Duration preStopDelay = Duration.ofSeconds(10);
-    private String presets =
-        String.join(
-            "\n",
-            "tiny-chat:",
-            "  model: facebook/opt-125m",
-            "  params: [--max-model-len=2048]",
-            "  gpusPerReplica: 1",
-            "");
+    private java.util.function.Consumer<String> progress = step -> {};
+    private String presets = ChartPresets.catalog();
 
     /** Where the kubeconfig goes. */
     public Settings workDir(Path dir) {
@@ -88,7 +82,13 @@ public final class SimWorld implements AutoCloseable {
       return this;
     }
 
-    /** The presets ConfigMap's presets.yaml. */
+    /** Told the name of each part as it comes up: cluster, operator, gateway. */
+    public Settings progress(java.util.function.Consumer<String> onStep) {
+      progress = onStep;
+      return this;
+    }
+
+    /** The presets ConfigMap's presets.yaml; by default the chart's default catalog. */
     public Settings presets(String yaml) {
       presets = yaml;
       return this;
@@ -114,12 +114,14 @@ public final class SimWorld implements AutoCloseable {
                     .toList());
     settings.pools.forEach(clusterSettings::pool);
     this.cluster = SimCluster.start(clusterSettings);
+    settings.progress.accept("cluster");
     try {
       Path dir = settings.workDir != null ? settings.workDir : Path.of("target", "sim");
       this.kubeconfig =
           cluster.writeKubeconfig(dir.resolve("kubeconfig").toAbsolutePath(), "default");
       installPlatform();
       this.operator = OperatorApp.start(operatorSettings());
+      settings.progress.accept("operator");
       this.gateway =
           GatewayApp.start(
               GatewaySettings.builder()
@@ -132,6 +134,7 @@ public final class SimWorld implements AutoCloseable {
                   .podName("dormouse-gateway-sim")
                   .shutdownGrace(settings.gatewayShutdownGrace)
                   .build());
+      settings.progress.accept("gateway");
     } catch (RuntimeException e) {
       if (operator != null) {
         operator.close();
@@ -153,6 +156,7 @@ public final class SimWorld implements AutoCloseable {
         .withGatewayNamespace(SYSTEM_NAMESPACE)
         .withPresetsConfigMap(PRESETS_CONFIGMAP)
         .withManagementPort(0)
+        .withManagementHost("127.0.0.1")
         // One operator in the sim; a restart need not wait for a lease to expire.
         .withLeaderElection(false)
         .withIdentity("dormouse-operator-sim")
@@ -223,12 +227,19 @@ public final class SimWorld implements AutoCloseable {
     return "http://127.0.0.1:" + gateway.port();
   }
 
+  /** The gateway's management port: /metrics, /livez, /readyz. */
   public String gatewayManagementUrl() {
     return "http://127.0.0.1:" + gateway.managementPort();
   }
 
+  /** The operator's management port: /metrics, /livez, /readyz. */
   public String operatorManagementUrl() {
     return "http://127.0.0.1:" + operator.managementPort();
+  }
+
+  /** The simulated cluster's API server. */
+  public String apiServerUrl() {
+    return cluster.api().url();
   }
 
   public Path kubeconfig() {

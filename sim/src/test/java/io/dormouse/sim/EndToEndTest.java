@@ -322,10 +322,10 @@ class EndToEndTest {
   @Test
   void kubectlListsAndDescribesEndpointsOfTheWorld() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        io.dormouse.sim.cluster.Kubectl.installed(),
+        io.dormouse.sim.apiserver.Kubectl.installed(),
         "kubectl is not installed on this machine: test skipped");
-    io.dormouse.sim.cluster.Kubectl kubectl =
-        new io.dormouse.sim.cluster.Kubectl(world.kubeconfig());
+    io.dormouse.sim.apiserver.Kubectl kubectl =
+        new io.dormouse.sim.apiserver.Kubectl(world.kubeconfig());
     java.nio.file.Path manifest =
         java.nio.file.Files.writeString(
             dir.resolve("kubectl.yaml"), endpoint("kubectl", "spot", "5m", ""));

@@ -38,7 +38,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("inferenceendpoint")
 @Plural("inferenceendpoints")
 @ShortNames("ie")
-@AdditionalPrinterColumn(name = "MODEL", jsonPath = ".spec.model.name", priority = 0)
+// Printed in this order (CrdGeneration keeps it): what clients send, what runs, how it is doing.
+@AdditionalPrinterColumn(name = "SERVED-NAME", jsonPath = ".status.servedName")
+@AdditionalPrinterColumn(name = "MODEL", jsonPath = ".spec.model.name")
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "TIER", jsonPath = ".status.activeTier")
 @AdditionalPrinterColumn(

@@ -12,6 +12,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class InferenceEndpointStatus {
 
+  @JsonPropertyDescription(
+      "The model value clients send to reach this endpoint: spec.model.servedName, or metadata.name when that is unset.")
+  private String servedName;
+
   @JsonPropertyDescription("The spec generation this status describes.")
   private Long observedGeneration;
 
@@ -52,6 +56,14 @@ public class InferenceEndpointStatus {
 
   @JsonPropertyDescription("The most recent phase transitions, newest last.")
   private List<Transition> history = new ArrayList<>();
+
+  public String getServedName() {
+    return servedName;
+  }
+
+  public void setServedName(String servedName) {
+    this.servedName = servedName;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;

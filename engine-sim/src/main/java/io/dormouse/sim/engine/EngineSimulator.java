@@ -64,7 +64,7 @@ public final class EngineSimulator {
   private final EngineMetrics metrics;
   private final Set<HttpConnection> connections = new HashSet<>();
   private final Set<Sequence> sequences = new HashSet<>();
-  private final List<String> logLines = new CopyOnWriteArrayList<>();
+  private final EngineLog log;
   private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
   private final Promise<Void> stopped = Promise.promise();
   private volatile State state = State.LOADING;
@@ -79,6 +79,7 @@ public final class EngineSimulator {
     this.clock = clock;
     this.slots = new SequenceSlots(config.maxNumSeqs());
     this.metrics = new EngineMetrics(config.modelNames().get(0), slots::running, slots::waiting);
+    this.log = new EngineLog(clock);
   }
 
   /**
@@ -119,9 +120,14 @@ public final class EngineSimulator {
     return inFlight;
   }
 
-  /** What the engine wrote to its log: the lines a pod's log would show. */
+  /** What the engine wrote to its standard output: the lines a pod's log shows. */
+  public EngineLog log() {
+    return log;
+  }
+
+  /** The text of every line of {@link #log()}. */
   public List<String> logLines() {
-    return List.copyOf(logLines);
+    return log.lines().stream().map(EngineLog.Line::text).toList();
   }
 
   /** Told of every state change, on the engine's context. */
@@ -170,6 +176,7 @@ public final class EngineSimulator {
 
   private Future<Void> listen() {
     Router router = Router.router(vertx);
+    router.route().handler(this::accessLog);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
     router.get("/v1/models").handler(this::models);
@@ -191,7 +198,13 @@ public final class EngineSimulator {
         .listen()
         .onSuccess(
             s -> {
-              log("INFO", "Started server process; loading model " + config.model());
+              log.vllm("INFO", "api_server.py:1043", "vLLM API server version 0.8.5");
+              log.vllm("INFO", "api_server.py:1044", "args: " + args());
+              log.vllm(
+                  "INFO",
+                  "gpu_model_runner.py:1329",
+                  "Starting to load model " + config.model() + "...");
+              log.vllm("INFO", "default_loader.py:272", "Loading model weights...");
               loadTimer =
                   vertx.setTimer(Math.max(1, config.startup().toMillis()), t -> finishLoading());
             })
@@ -205,12 +218,26 @@ public final class EngineSimulator {
       return;
     }
     if (config.fault() == EngineFault.OOM) {
-      log("ERROR", "EngineCore failed to start.");
-      log("ERROR", OOM_LOG_LINE);
+      log.vllm("ERROR", "core.py:396", "EngineCore failed to start.");
+      log.vllm("ERROR", "core.py:396", OOM_LOG_LINE);
+      LOG.error("engine {} at {}: {}", config.name(), address(), OOM_LOG_LINE);
       setState(State.FAILED);
       return;
     }
-    log("INFO", "Application startup complete; serving " + config.modelNames());
+    log.vllm(
+        "INFO",
+        "gpu_model_runner.py:1347",
+        String.format(
+            "Model loading took %.4f GiB and %.6f seconds",
+            15.0 * config.tensorParallelSize(), config.startup().toMillis() / 1000.0));
+    log.vllm(
+        "INFO",
+        "api_server.py:1090",
+        "Starting vLLM API server on http://" + config.host() + ":" + port());
+    log.uvicorn("INFO", "Started server process [1]");
+    log.uvicorn("INFO", "Waiting for application startup.");
+    log.uvicorn("INFO", "Application startup complete.");
+    LOG.info("engine {} at {}: ready, serving {}", config.name(), address(), config.modelNames());
     setState(State.READY);
   }
 
@@ -361,9 +388,11 @@ public final class EngineSimulator {
     }
     setState(end);
     if (end == State.CRASHED) {
-      log("ERROR", "Engine process died unexpectedly (simulated crash)");
+      log.vllm("ERROR", "core_client.py:564", "Engine process died unexpectedly (simulated crash)");
+      LOG.error("engine {} at {}: crashed (simulated)", config.name(), address());
     } else {
-      log("INFO", "Shutting down");
+      log.uvicorn("INFO", "Shutting down");
+      log.uvicorn("INFO", "Finished server process [1]");
     }
     for (HttpConnection conn : List.copyOf(connections)) {
       conn.close();
@@ -380,13 +409,47 @@ public final class EngineSimulator {
     }
   }
 
-  private void log(String level, String line) {
-    logLines.add(level + " " + line);
-    if (level.equals("ERROR")) {
-      LOG.error("engine {} at {}: {}", config.name(), address(), line);
-    } else {
-      LOG.info("engine {} at {}: {}", config.name(), address(), line);
+  /** uvicorn's access line per request, as vLLM writes it; probes and scrapes are left out. */
+  private void accessLog(RoutingContext rc) {
+    String path = rc.request().path();
+    if (!path.equals("/health") && !path.equals("/metrics")) {
+      var remote = rc.request().remoteAddress();
+      rc.addEndHandler(
+          v ->
+              log.uvicorn(
+                  "INFO",
+                  (remote == null ? "-" : remote.hostAddress() + ":" + remote.port())
+                      + " - \""
+                      + rc.request().method()
+                      + " "
+                      + rc.request().uri()
+                      + " HTTP/1.1\" "
+                      + rc.response().getStatusCode()
+                      + " "
+                      + rc.response().getStatusMessage()));
     }
+    rc.next();
+  }
+
+  /** The engine's arguments as vLLM prints them at start. */
+  private String args() {
+    return "Namespace(model='"
+        + config.model()
+        + "', served_model_name="
+        + config.modelNames().stream().map(n -> "'" + n + "'").toList()
+        + ", host='"
+        + config.host()
+        + "', port="
+        + config.port()
+        + ", tensor_parallel_size="
+        + config.tensorParallelSize()
+        + ", max_model_len="
+        + config.maxModelLen()
+        + ", max_num_seqs="
+        + config.maxNumSeqs()
+        + ", seed="
+        + config.seed()
+        + ")";
   }
 
   private String address() {

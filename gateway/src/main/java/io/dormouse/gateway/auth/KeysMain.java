@@ -21,6 +21,11 @@ public final class KeysMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Before anything logs: standard output carries the key only (the Fabric8 client would
+    // otherwise log DEBUG lines around it through logback's default configuration).
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "dormouse-keys-logback.xml");
+    }
     System.exit(new CommandLine(new KeysMain()).execute(args));
   }
 
@@ -65,21 +70,30 @@ public final class KeysMain implements Runnable {
       }
       ApiKey key = ApiKeys.mint();
       Secret secret = KeySecrets.secretFor(key, project, namespace);
-      out.println("# API key for project " + project + " (shown once; store it now):");
-      out.println("# " + key.secret());
+      out.println(
+          "# API key for project "
+              + project
+              + " (shown once; store it now). Clients send: Authorization: Bearer <key>");
       if (apply) {
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
           client.resource(secret).create();
         }
-        out.println(
-            "# created Secret "
-                + namespace
-                + "/"
-                + secret.getMetadata().getName()
-                + " (key id "
-                + key.keyId()
-                + ")");
+        // Standard output is the key alone on its last line; what was done goes to stderr.
+        out.println(key.secret());
+        out.flush();
+        spec.commandLine()
+            .getErr()
+            .println(
+                "created Secret "
+                    + namespace
+                    + "/"
+                    + secret.getMetadata().getName()
+                    + " (key id "
+                    + key.keyId()
+                    + ")");
       } else {
+        // The Secret's YAML to review and apply; the key stays a comment in it.
+        out.println("# " + key.secret());
         out.print(Serialization.asYaml(secret));
       }
       out.flush();

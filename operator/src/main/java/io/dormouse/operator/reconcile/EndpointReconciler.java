@@ -240,6 +240,14 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                 .orElse(null),
             lease));
 
+    // The value clients send, for the SERVED-NAME column of kubectl get ie.
+    plan.status()
+        .setServedName(
+            endpoint.getSpec() == null
+                    || endpoint.getSpec().getModel() == null
+                    || endpoint.getSpec().getModel().getServedName() == null
+                ? name
+                : endpoint.getSpec().getModel().getServedName());
     if (!sameStatus(context, before, plan.status())) {
       PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
           endpoint,

@@ -1,13 +1,14 @@
 package io.dormouse.sim.cluster;
 
 import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.sim.apiserver.PodLogs;
 import io.dormouse.sim.engine.EngineConfig;
+import io.dormouse.sim.engine.EngineLog;
 import io.dormouse.sim.engine.EngineSimulator;
 import io.dormouse.sim.engine.VllmArgs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,12 +24,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * cannot pull, and on deletion lets the engine drain for the pod's grace period before it releases
  * the pod. Pods that are not engines run as a no-op container.
  */
-final class Kubelet extends ControlLoop {
+final class Kubelet extends ControlLoop implements PodLogs {
 
   /** An image whose name contains this cannot be pulled: ErrImagePull, as a typo'd tag. */
   static final String UNPULLABLE = "does-not-exist";
@@ -57,12 +58,14 @@ final class Kubelet extends ControlLoop {
   private final Duration preStopDelay;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-  private final Map<String, Sandbox> containers = new HashMap<>();
+  private final Map<String, Sandbox> containers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final EventRecorder events;
 
   /** What the kubelet runs for one pod: its address and engine, across restarts. */
   private static final class Sandbox {
     final String ip;
     EngineSimulator engine;
+    EngineLog previousLog;
     int restarts;
     Instant backoffUntil;
     String lastTermination;
@@ -84,6 +87,7 @@ final class Kubelet extends ControlLoop {
     this.vertx = vertx;
     this.crashBackoff = crashBackoff;
     this.preStopDelay = preStopDelay;
+    this.events = new EventRecorder(client, "kubelet");
   }
 
   @Override
@@ -153,12 +157,23 @@ final class Kubelet extends ControlLoop {
           false);
       return;
     }
+    ContainerEnv.Resolved env =
+        ContainerEnv.resolve(client, pod.getMetadata().getNamespace(), spec);
+    if (env.error() != null) {
+      if (!waitingFor(pod, "CreateContainerConfigError", env.error())) {
+        events.warning(pod, "Failed", "Error: " + env.error());
+        LOG.info("pod {}: CreateContainerConfigError: {}", key(pod), env.error());
+      }
+      writeStatus(pod, c, waiting(spec, c, "CreateContainerConfigError", env.error()), false);
+      return;
+    }
     if (!isEngine(pod)) {
       writeStatus(pod, c, running(spec, c), true);
       return;
     }
     if (c.engine != null && isDead(c.engine.state())) {
-      c.lastTermination = c.engine.state() == EngineSimulator.State.FAILED ? "Error" : "Error";
+      c.lastTermination = "Error";
+      c.previousLog = c.engine.log();
       c.engine.close();
       c.engine = null;
       c.restarts++;
@@ -180,7 +195,7 @@ final class Kubelet extends ControlLoop {
             false);
         return;
       }
-      if (!startEngine(pod, c, spec)) {
+      if (!startEngine(pod, c, spec, env.values())) {
         return;
       }
     }
@@ -188,19 +203,13 @@ final class Kubelet extends ControlLoop {
     writeStatus(pod, c, running(spec, c), ready);
   }
 
-  private boolean startEngine(Pod pod, Sandbox c, Container spec) {
+  private boolean startEngine(Pod pod, Sandbox c, Container spec, Map<String, String> env) {
     List<String> args = new ArrayList<>();
     if (spec.getCommand() != null) {
       args.addAll(spec.getCommand());
     }
     if (spec.getArgs() != null) {
       args.addAll(spec.getArgs());
-    }
-    Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar e : spec.getEnv() == null ? List.<EnvVar>of() : spec.getEnv()) {
-      if (e.getValue() != null) {
-        env.put(e.getName(), e.getValue());
-      }
     }
     EngineConfig config;
     try {
@@ -232,6 +241,79 @@ final class Kubelet extends ControlLoop {
     c.engine.onStateChange(s -> poke());
     LOG.info("pod {}: engine started at {}:{}", key(pod), c.ip, c.engine.port());
     return true;
+  }
+
+  /** Whether the pod's container already waits for {@code reason}, with {@code message}. */
+  private static boolean waitingFor(Pod pod, String reason, String message) {
+    return pod.getStatus() != null
+        && pod.getStatus().getContainerStatuses() != null
+        && pod.getStatus().getContainerStatuses().stream()
+            .anyMatch(
+                s ->
+                    s.getState() != null
+                        && s.getState().getWaiting() != null
+                        && reason.equals(s.getState().getWaiting().getReason())
+                        && message.equals(s.getState().getWaiting().getMessage()));
+  }
+
+  /**
+   * What the pod's container wrote: the engine's own log (vLLM's lines), an empty one for a
+   * container that runs no engine, none for a container that never started.
+   */
+  @Override
+  public Optional<PodLogs.Log> log(String namespace, String pod, boolean previous) {
+    Pod p = client.pods().inNamespace(namespace).withName(pod).get();
+    Sandbox c = p == null ? null : containers.get(p.getMetadata().getUid());
+    if (c == null) {
+      return Optional.empty();
+    }
+    if (previous) {
+      return Optional.ofNullable(c.previousLog).map(l -> logOf(l, null));
+    }
+    if (c.engine != null) {
+      return Optional.of(logOf(c.engine.log(), c.engine));
+    }
+    boolean running =
+        p.getStatus() != null
+            && p.getStatus().getContainerStatuses() != null
+            && p.getStatus().getContainerStatuses().stream()
+                .anyMatch(s -> s.getState() != null && s.getState().getRunning() != null);
+    return running && !isEngine(p) ? Optional.of(EMPTY_LOG) : Optional.empty();
+  }
+
+  private static final PodLogs.Log EMPTY_LOG =
+      new PodLogs.Log() {
+        @Override
+        public List<PodLogs.Line> lines() {
+          return List.of();
+        }
+
+        @Override
+        public AutoCloseable follow(
+            java.util.function.Consumer<PodLogs.Line> onLine, Runnable onEnd) {
+          return () -> {};
+        }
+      };
+
+  private static PodLogs.Log logOf(EngineLog log, EngineSimulator engine) {
+    return new PodLogs.Log() {
+      @Override
+      public List<PodLogs.Line> lines() {
+        return log.lines().stream().map(l -> new PodLogs.Line(l.at(), l.text())).toList();
+      }
+
+      @Override
+      public AutoCloseable follow(
+          java.util.function.Consumer<PodLogs.Line> onLine, Runnable onEnd) {
+        AutoCloseable handle = log.follow(l -> onLine.accept(new PodLogs.Line(l.at(), l.text())));
+        if (engine == null) {
+          onEnd.run();
+        } else {
+          engine.stopped().onComplete(v -> onEnd.run());
+        }
+        return handle;
+      }
+    };
   }
 
   private boolean healthy(EngineSimulator engine) {
@@ -440,7 +522,10 @@ final class Kubelet extends ControlLoop {
       return "running";
     }
     if (s.getState().getWaiting() != null) {
-      return "waiting:" + s.getState().getWaiting().getReason();
+      return "waiting:"
+          + s.getState().getWaiting().getReason()
+          + ":"
+          + s.getState().getWaiting().getMessage();
     }
     return "terminated";
   }

@@ -43,6 +43,7 @@ final class Scheduler extends ControlLoop {
   void start() {
     watch(client.pods().inAnyNamespace());
     watch(client.nodes());
+    watch(client.persistentVolumeClaims().inAnyNamespace());
     super.start();
   }
 
@@ -70,6 +71,22 @@ final class Scheduler extends ControlLoop {
   }
 
   private void schedule(Pod pod, List<Node> nodes, Map<String, Map<String, Long>> used) {
+    Optional<String> missingClaim = missingClaim(pod);
+    if (missingClaim.isPresent()) {
+      int n = nodes.size();
+      unschedulable(
+          pod,
+          "0/"
+              + n
+              + " nodes are available: persistentvolumeclaim \""
+              + missingClaim.get()
+              + "\" not found. preemption: 0/"
+              + n
+              + " nodes are available: "
+              + n
+              + " Preemption is not helpful for scheduling.");
+      return;
+    }
     Map<String, Long> wants = Pods.extendedRequests(pod);
     Map<String, Integer> reasons = new TreeMap<>();
     Optional<Node> chosen = Optional.empty();
@@ -95,6 +112,25 @@ final class Scheduler extends ControlLoop {
       message.append(String.join(", ", parts)).append('.');
       unschedulable(pod, message.toString());
     }
+  }
+
+  /** The first PersistentVolumeClaim the pod mounts that does not exist. */
+  private Optional<String> missingClaim(Pod pod) {
+    if (pod.getSpec().getVolumes() == null) {
+      return Optional.empty();
+    }
+    return pod.getSpec().getVolumes().stream()
+        .filter(v -> v.getPersistentVolumeClaim() != null)
+        .map(v -> v.getPersistentVolumeClaim().getClaimName())
+        .filter(
+            claim ->
+                client
+                        .persistentVolumeClaims()
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .withName(claim)
+                        .get()
+                    == null)
+        .findFirst();
   }
 
   /** Why the pod does not fit the node, or null when it does. */

@@ -1,5 +1,7 @@
 package io.dormouse.sim.cluster;
 
+import io.dormouse.sim.apiserver.CustomResourceAdmission;
+import io.dormouse.sim.apiserver.SimApiServer;
 import io.dormouse.sim.engine.EngineSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
@@ -81,12 +83,14 @@ public final class SimCluster implements AutoCloseable {
     this.nodes = new NodeProvisioner(client, settings.pools, settings.defaultPool);
     this.kubelet = new Kubelet(client, vertx, settings.crashBackoff, settings.preStopDelay);
     loops.add(nodes);
+    loops.add(new VolumeBinder(client));
     loops.add(new Scheduler(client));
     loops.add(new DeploymentController(client));
     loops.add(kubelet);
     loops.add(new EndpointSliceController(client));
     loops.add(new GarbageCollector(client));
     loops.forEach(ControlLoop::start);
+    api.podLogs(kubelet);
   }
 
   /** Starts a cluster whose engines run on {@code vertx}. */

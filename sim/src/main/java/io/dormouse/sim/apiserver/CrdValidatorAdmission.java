@@ -1,4 +1,4 @@
-package io.dormouse.sim.cluster;
+package io.dormouse.sim.apiserver;
 
 import io.dormouse.api.validation.CrdValidator;
 import io.dormouse.api.validation.FieldError;

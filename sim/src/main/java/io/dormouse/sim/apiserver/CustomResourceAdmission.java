@@ -1,4 +1,4 @@
-package io.dormouse.sim.cluster;
+package io.dormouse.sim.apiserver;
 
 import java.util.List;
 import java.util.Map;

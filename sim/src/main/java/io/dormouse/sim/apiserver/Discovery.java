@@ -1,4 +1,4 @@
-package io.dormouse.sim.cluster;
+package io.dormouse.sim.apiserver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,12 +31,18 @@ final class Discovery {
       boolean namespaced,
       List<String> shortNames,
       List<String> categories,
-      List<String> subresources) {
+      List<String> subresources,
+      boolean builtIn) {
 
     String groupVersion() {
       return group.isEmpty() ? version : group + "/" + version;
     }
   }
+
+  /** The kinds {@code kubectl get all} shows, as the API server files them. */
+  private static final java.util.Set<String> IN_ALL =
+      java.util.Set.of(
+          "pods", "services", "deployments", "replicasets", "statefulsets", "daemonsets");
 
   private static final List<Resource> BUILT_IN =
       List.of(
@@ -155,12 +161,8 @@ final class Discovery {
    * @param crds the stored CustomResourceDefinitions, as JSON maps
    */
   static Optional<String> answer(String path, List<Map<String, Object>> crds) {
-    List<Resource> resources = new ArrayList<>(BUILT_IN);
-    crds.forEach(crd -> resources.addAll(fromCrd(crd)));
+    List<Resource> resources = resources(crds);
     String[] parts = path.replaceAll("^/+|/+$", "").split("/");
-    if (path.startsWith("/openapi/v3")) {
-      return openApi(path.replaceAll("^/openapi/v3/?|/+$", ""), resources);
-    }
     if (parts.length == 1 && parts[0].equals("api")) {
       return Optional.of(
           write(
@@ -190,6 +192,13 @@ final class Discovery {
     return Optional.empty();
   }
 
+  /** The built-in resources and those of every stored CRD. */
+  static List<Resource> resources(List<Map<String, Object>> crds) {
+    List<Resource> resources = new ArrayList<>(BUILT_IN);
+    crds.forEach(crd -> resources.addAll(fromCrd(crd)));
+    return resources;
+  }
+
   @SuppressWarnings("unchecked")
   static List<Resource> fromCrd(Map<String, Object> crd) {
     Map<String, Object> spec = (Map<String, Object>) crd.getOrDefault("spec", Map.of());
@@ -213,56 +222,10 @@ final class Discovery {
               "Namespaced".equals(spec.get("scope")),
               (List<String>) names.getOrDefault("shortNames", List.of()),
               (List<String>) names.getOrDefault("categories", List.of()),
-              new ArrayList<>(sub.keySet())));
+              new ArrayList<>(sub.keySet()),
+              false));
     }
     return out;
-  }
-
-  /**
-   * Just enough OpenAPI v3 for kubectl: an index of group-versions, and per group-version a PATCH
-   * operation per kind that takes {@code fieldValidation}, which makes kubectl leave validation to
-   * the server (where the sim's admission does it) instead of validating against a schema.
-   */
-  private static Optional<String> openApi(String groupVersionPath, List<Resource> resources) {
-    Map<String, Object> paths = new LinkedHashMap<>();
-    if (groupVersionPath.isEmpty()) {
-      resources.stream()
-          .map(Discovery::apiPath)
-          .distinct()
-          .forEach(
-              p -> paths.put(p, Map.of("serverRelativeURL", "/openapi/v3/" + p + "?hash=sim")));
-      return Optional.of(write(Map.of("paths", paths)));
-    }
-    List<Resource> inGroupVersion =
-        resources.stream().filter(r -> apiPath(r).equals(groupVersionPath)).toList();
-    if (inGroupVersion.isEmpty()) {
-      return Optional.empty();
-    }
-    for (Resource r : inGroupVersion) {
-      Map<String, Object> gvk = new LinkedHashMap<>();
-      gvk.put("group", r.group());
-      gvk.put("version", r.version());
-      gvk.put("kind", r.kind());
-      Map<String, Object> patch = new LinkedHashMap<>();
-      patch.put("x-kubernetes-group-version-kind", gvk);
-      patch.put(
-          "parameters",
-          List.of(
-              Map.of(
-                  "name", "fieldValidation", "in", "query", "schema", Map.of("type", "string"))));
-      patch.put("responses", Map.of());
-      String scope = r.namespaced() ? "/namespaces/{namespace}/" : "/";
-      paths.put("/" + groupVersionPath + scope + r.plural() + "/{name}", Map.of("patch", patch));
-    }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("openapi", "3.0.0");
-    doc.put("info", Map.of("title", "Dormouse sim", "version", "v1"));
-    doc.put("paths", paths);
-    return Optional.of(write(doc));
-  }
-
-  private static String apiPath(Resource r) {
-    return r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.groupVersion();
   }
 
   private static String groupList(List<Resource> resources) {
@@ -370,7 +333,16 @@ final class Discovery {
       List<String> shortNames,
       String... sub) {
     return new Resource(
-        group, "v1", plural, singular, kind, namespaced, shortNames, List.of(), List.of(sub));
+        group,
+        "v1",
+        plural,
+        singular,
+        kind,
+        namespaced,
+        shortNames,
+        IN_ALL.contains(plural) ? List.of("all") : List.of(),
+        List.of(sub),
+        true);
   }
 
   private static String write(Object value) {

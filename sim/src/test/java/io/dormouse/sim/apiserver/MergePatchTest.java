@@ -1,4 +1,4 @@
-package io.dormouse.sim.cluster;
+package io.dormouse.sim.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
