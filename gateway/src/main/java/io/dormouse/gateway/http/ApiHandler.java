@@ -150,7 +150,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
               "shutting_down",
               "The gateway is shutting down; retry.",
               null),
-          Map.of("Retry-After", "1"));
+          Map.of());
       return;
     }
     String path = request.path();
@@ -335,8 +335,6 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
       if (refused.reason() == EndpointDispatcher.Refusal.ENDPOINT_FAILED) {
         answer(x, Exchange.endpointFailed(r), false);
       } else {
-        Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
-        headers.put("Retry-After", "2");
         answer(
             x,
             new OpenAiError(
@@ -347,7 +345,6 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
                     + r.servedName()
                     + "; retry shortly.",
                 null),
-            headers,
             false);
       }
     }
@@ -409,8 +406,6 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
     cancelTimers(x);
     refund(x);
     x.wakeWaitMillis = (System.nanoTime() - x.queuedAtNanos) / 1_000_000;
-    Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
-    headers.put("x-should-retry", "false");
     long seconds = x.route.wakeTimeout().toSeconds();
     OpenAiError error =
         saturated
@@ -434,7 +429,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
                     + seconds
                     + "s; try again later.",
                 null);
-    sendError(x, error, headers, false);
+    sendError(x, error, x.rateHeaders, false);
   }
 
   @Override
@@ -453,11 +448,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
     if (x.queuedAtNanos != 0) {
       x.wakeWaitMillis = (System.nanoTime() - x.queuedAtNanos) / 1_000_000;
     }
-    Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
-    if (error.status() == 503) {
-      headers.put("Retry-After", "30");
-    }
-    sendError(x, error, headers, false);
+    sendError(x, error, x.rateHeaders, false);
   }
 
   private void forward(Exchange x, Backend backend) {

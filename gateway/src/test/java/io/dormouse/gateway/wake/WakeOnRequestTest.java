@@ -143,6 +143,8 @@ class WakeOnRequestTest {
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(new JsonObject(response.body()).getJsonObject("error").getString("code"))
         .isEqualTo("endpoint_failed");
+    assertThat(response.headers().firstValue("x-should-retry")).hasValue("false");
+    assertThat(response.headers().firstValue("Retry-After")).isEmpty();
   }
 
   @Test
@@ -155,6 +157,10 @@ class WakeOnRequestTest {
     var response = call.get();
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.body()).contains("no tier has room").contains("endpoint_failed");
+    assertThat(response.headers().firstValue("x-should-retry"))
+        .as("the same story as a request arriving after the failure")
+        .hasValue("false");
+    assertThat(response.headers().firstValue("Retry-After")).isEmpty();
   }
 
   @Test
