@@ -5,10 +5,10 @@ package io.dormouse.api.tenancy;
  *
  * @param holder the claim that gets the traffic for this claim's served name: the claim itself when
  *     it owns the name
- * @param reachableAs the simplest {@code model} value that reaches this endpoint, or null when
- *     none does: its served name when it owns it, else its qualified name when it is the first
- *     claim of that name in its namespace. The first claim in a namespace is reachable by its
- *     qualified name as well, owner or not.
+ * @param reachableAs the simplest {@code model} value that reaches this endpoint, or null when none
+ *     does: its served name when it owns it, else its qualified name when it is the first claim of
+ *     that name in its namespace. The first claim in a namespace is reachable by its qualified name
+ *     as well, owner or not.
  */
 public record Verdict(Standing standing, Claim holder, String reachableAs) {
 
