@@ -71,7 +71,8 @@ public final class GatewayApp implements AutoCloseable {
             s.service(),
             keys,
             server.fleet(),
-            command -> context.runOnContext(v -> command.run()));
+            command -> context.runOnContext(v -> command.run()),
+            s.requireDeclaredProjects());
     watchRef[0] = watch;
   }
 

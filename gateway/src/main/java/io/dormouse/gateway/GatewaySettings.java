@@ -29,7 +29,8 @@ public record GatewaySettings(
     Duration upstreamIdleTimeout,
     Duration connectionIdleTimeout,
     Duration watchStartTimeout,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    boolean requireDeclaredProjects) {
 
   public static Builder builder() {
     return new Builder();
@@ -55,6 +56,7 @@ public record GatewaySettings(
     b.connectionIdleTimeout = connectionIdleTimeout;
     b.watchStartTimeout = watchStartTimeout;
     b.shutdownGrace = shutdownGrace;
+    b.requireDeclaredProjects = requireDeclaredProjects;
     return b;
   }
 
@@ -78,6 +80,7 @@ public record GatewaySettings(
     private Duration connectionIdleTimeout = Duration.ofSeconds(60);
     private Duration watchStartTimeout = Duration.ofSeconds(60);
     private Duration shutdownGrace = Duration.ofSeconds(30);
+    private boolean requireDeclaredProjects;
 
     public Builder namespace(String v) {
       namespace = v;
@@ -171,6 +174,15 @@ public record GatewaySettings(
       return this;
     }
 
+    /**
+     * Whether a namespace must declare its projects (annotation {@code
+     * dormouse.io/allowed-projects}) for its endpoints to serve any.
+     */
+    public Builder requireDeclaredProjects(boolean v) {
+      requireDeclaredProjects = v;
+      return this;
+    }
+
     public GatewaySettings build() {
       return new GatewaySettings(
           namespace,
@@ -190,7 +202,8 @@ public record GatewaySettings(
           upstreamIdleTimeout,
           connectionIdleTimeout,
           watchStartTimeout,
-          shutdownGrace);
+          shutdownGrace,
+          requireDeclaredProjects);
     }
   }
 }

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * @param identity this replica's name in leader election and in Events
  * @param maxReconcileInterval every endpoint is reconciled at least this often
  * @param drainDelay how long a lower tier keeps serving after traffic moved back up
+ * @param requireDeclaredProjects whether endpoints in a namespace without the {@code
+ *     dormouse.io/allowed-projects} annotation may serve no project
  */
 public record OperatorSettings(
     String operatorNamespace,
@@ -33,7 +35,8 @@ public record OperatorSettings(
     Clock clock,
     String identity,
     Duration maxReconcileInterval,
-    Duration drainDelay) {
+    Duration drainDelay,
+    boolean requireDeclaredProjects) {
 
   public static final String LEADER_LEASE = "dormouse-operator";
 
@@ -55,7 +58,8 @@ public record OperatorSettings(
         Clock.systemUTC(),
         defaultIdentity(),
         Duration.ofSeconds(60),
-        Intent.DEFAULT_DRAIN_DELAY);
+        Intent.DEFAULT_DRAIN_DELAY,
+        false);
   }
 
   public OperatorSettings withOperatorNamespace(String value) {
@@ -110,6 +114,10 @@ public record OperatorSettings(
     return with(c -> c.drainDelay = value);
   }
 
+  public OperatorSettings withRequireDeclaredProjects(boolean value) {
+    return with(c -> c.requireDeclaredProjects = value);
+  }
+
   /** A copy with one change: the with* methods above, without repeating every component. */
   private OperatorSettings with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -131,6 +139,7 @@ public record OperatorSettings(
     String identity;
     Duration maxReconcileInterval;
     Duration drainDelay;
+    boolean requireDeclaredProjects;
 
     Copy(OperatorSettings s) {
       operatorNamespace = s.operatorNamespace;
@@ -146,6 +155,7 @@ public record OperatorSettings(
       identity = s.identity;
       maxReconcileInterval = s.maxReconcileInterval;
       drainDelay = s.drainDelay;
+      requireDeclaredProjects = s.requireDeclaredProjects;
     }
 
     OperatorSettings build() {
@@ -162,7 +172,8 @@ public record OperatorSettings(
           clock,
           identity,
           maxReconcileInterval,
-          drainDelay);
+          drainDelay,
+          requireDeclaredProjects);
     }
   }
 

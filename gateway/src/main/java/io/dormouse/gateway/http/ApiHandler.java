@@ -14,6 +14,7 @@ import io.dormouse.gateway.routing.EndpointRef;
 import io.dormouse.gateway.routing.EndpointRoute;
 import io.dormouse.gateway.routing.RequestSummary;
 import io.dormouse.gateway.routing.RequestSummaryParser;
+import io.dormouse.gateway.routing.RouteTable;
 import io.dormouse.gateway.usage.AccessLog;
 import io.dormouse.gateway.usage.GatewayMetrics;
 import io.dormouse.gateway.usage.RequestRecord;
@@ -149,7 +150,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
               "shutting_down",
               "The gateway is shutting down; retry.",
               null),
-          Map.of("Retry-After", "1"));
+          Map.of());
       return;
     }
     String path = request.path();
@@ -180,10 +181,11 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
       return;
     }
     JsonArray data = new JsonArray();
-    for (EndpointRoute r : fleet.table().visibleTo(principal.get().project())) {
+    for (RouteTable.Listed m : fleet.table().visibleTo(principal.get().project())) {
+      EndpointRoute r = m.route();
       data.add(
           new JsonObject()
-              .put("id", r.servedName())
+              .put("id", m.id())
               .put("object", "model")
               .put("created", 0)
               .put("owned_by", r.ref().namespace())
@@ -265,7 +267,10 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
           OpenAiError.invalidRequest(
               404,
               "model_not_found",
-              "The model `" + summary.model() + "` does not exist or you do not have access to it.",
+              "The model `"
+                  + summary.model()
+                  + "` does not exist or you do not have access to it."
+                  + " GET /v1/models lists the models this key may use.",
               "model"),
           false);
       return;
@@ -288,7 +293,8 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
     if (!admission.admitted()) {
       metrics.rateLimited(
           r.ref().namespace(), r.ref().name(), x.principal.project(), admission.refusedBy().name());
-      long ms = Math.max(1, admission.retryAfter().toMillis());
+      // The refusing limit's x-ratelimit-reset-* header tells the same wait, in the same ms.
+      long ms = admission.retryAfter().toMillis();
       Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
       headers.put("Retry-After", Long.toString((ms + 999) / 1000));
       headers.put("retry-after-ms", Long.toString(ms));
@@ -329,8 +335,6 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
       if (refused.reason() == EndpointDispatcher.Refusal.ENDPOINT_FAILED) {
         answer(x, Exchange.endpointFailed(r), false);
       } else {
-        Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
-        headers.put("Retry-After", "2");
         answer(
             x,
             new OpenAiError(
@@ -341,7 +345,6 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
                     + r.servedName()
                     + "; retry shortly.",
                 null),
-            headers,
             false);
       }
     }
@@ -396,16 +399,13 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
   }
 
   /**
-   * The wait hit {@code wakeTimeout}. SDKs must not retry this at once ({@code x-should-retry:
-   * false}): a retry would only wait as long again.
+   * The wait hit {@code wakeTimeout}. SDKs must not retry this ({@code x-should-retry: false}): a
+   * retry would only wait as long again. No {@code Retry-After}, which would say the opposite.
    */
   private void waitTimedOut(Exchange x, boolean saturated) {
     cancelTimers(x);
     refund(x);
     x.wakeWaitMillis = (System.nanoTime() - x.queuedAtNanos) / 1_000_000;
-    Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
-    headers.put("Retry-After", "30");
-    headers.put("x-should-retry", "false");
     long seconds = x.route.wakeTimeout().toSeconds();
     OpenAiError error =
         saturated
@@ -429,7 +429,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
                     + seconds
                     + "s; try again later.",
                 null);
-    sendError(x, error, headers, false);
+    sendError(x, error, x.rateHeaders, false);
   }
 
   @Override
@@ -448,11 +448,7 @@ final class ApiHandler implements Handler<HttpServerRequest>, Fleet.Waiters {
     if (x.queuedAtNanos != 0) {
       x.wakeWaitMillis = (System.nanoTime() - x.queuedAtNanos) / 1_000_000;
     }
-    Map<String, String> headers = new LinkedHashMap<>(x.rateHeaders);
-    if (error.status() == 503) {
-      headers.put("Retry-After", "30");
-    }
-    sendError(x, error, headers, false);
+    sendError(x, error, x.rateHeaders, false);
   }
 
   private void forward(Exchange x, Backend backend) {

@@ -1,5 +1,6 @@
 package io.dormouse.gateway.http;
 
+import io.dormouse.api.tenancy.ProjectPolicy;
 import io.dormouse.api.v1alpha1.Wiring;
 import io.dormouse.gateway.backend.Backend;
 import io.dormouse.gateway.backend.TierPreference;
@@ -43,6 +44,7 @@ final class Fleet implements FleetUpdates {
   private final Duration renewEvery;
   private final GatewayMetrics metrics;
   private Waiters waiters;
+  private ProjectPolicy policy = ProjectPolicy.OPEN;
   private volatile RouteTable table = RouteTable.EMPTY;
   private volatile int gatewayReplicas = 1;
 
@@ -71,7 +73,7 @@ final class Fleet implements FleetUpdates {
   public void endpointChanged(EndpointRoute route) {
     EndpointRoute old = routes.put(route.ref(), route);
     if (!route.equals(old)) {
-      table = new RouteTable(routes.values());
+      rebuildTable();
     }
     if (old == null || old.phase() != route.phase()) {
       LOG.info("endpoint {} model={} phase={}", route.ref(), route.servedName(), route.phase());
@@ -92,7 +94,7 @@ final class Fleet implements FleetUpdates {
   @Override
   public void endpointRemoved(EndpointRef ref) {
     routes.remove(ref);
-    table = new RouteTable(routes.values());
+    rebuildTable();
     LOG.info("endpoint {} removed", ref);
     EndpointDispatcher<Exchange> d = dispatchers.remove(ref);
     if (d != null) {
@@ -107,6 +109,28 @@ final class Fleet implements FleetUpdates {
       }
       metrics.queueDepth(ref.namespace(), ref.name(), 0);
     }
+  }
+
+  @Override
+  public void projectPolicyChanged(ProjectPolicy newPolicy) {
+    policy = newPolicy;
+    rebuildTable();
+  }
+
+  /** A new table by the tenancy rules; what changes in who gets what is logged. */
+  private void rebuildTable() {
+    var before = table.problems();
+    table = new RouteTable(routes.values(), policy);
+    var after = table.problems();
+    after.forEach(
+        (ref, problem) -> {
+          if (!problem.equals(before.get(ref))) {
+            LOG.warn("endpoint {}: {}", ref, problem);
+          }
+        });
+    before.keySet().stream()
+        .filter(ref -> routes.containsKey(ref) && !after.containsKey(ref))
+        .forEach(ref -> LOG.info("endpoint {}: serves its served name and projects as asked", ref));
   }
 
   @Override

@@ -66,15 +66,23 @@ public final class ProjectLimiter {
     Buckets b = buckets.computeIfAbsent(new Key(project, endpoint), k -> new Buckets(share, now));
     b.adjust(share, now);
     if (!b.requests.canTake(1, now)) {
-      return new Admission(LimitKind.requests, b.requests.waitFor(1, now), 0, state(b, now));
+      return refused(LimitKind.requests, b.requests.waitFor(1, now), b, now);
     }
     if (!b.tokens.canTake(estimatedTokens, now)) {
-      return new Admission(
-          LimitKind.tokens, b.tokens.waitFor(estimatedTokens, now), 0, state(b, now));
+      return refused(LimitKind.tokens, b.tokens.waitFor(estimatedTokens, now), b, now);
     }
     b.requests.tryTake(1, now);
     b.tokens.tryTake(estimatedTokens, now);
     return new Admission(null, Duration.ZERO, estimatedTokens, state(b, now));
+  }
+
+  /**
+   * A refusal tells one wait, from one look at the bucket: in whole milliseconds (at least one), as
+   * {@code retry-after-ms} and as the refusing limit's {@code x-ratelimit-reset-*} alike.
+   */
+  private static Admission refused(LimitKind kind, Duration wait, Buckets b, Instant now) {
+    Duration ms = Duration.ofMillis(Math.max(1, (wait.toNanos() + 999_999) / 1_000_000));
+    return new Admission(kind, ms, 0, state(b, now).refusedBy(kind, ms));
   }
 
   /** Settles a reservation against the tokens actually used. */

@@ -20,6 +20,35 @@ import org.junit.jupiter.api.Test;
 class RateLimitHttpTest {
 
   @Test
+  void a429TellsOneWaitInRetryAfterMsRetryAfterAndTheRefusingLimitsReset() throws Exception {
+    try (GatewayWorld world = GatewayWorld.start()) {
+      String key = world.key("alpha");
+      world.endpoint("once", Phase.Ready, ie -> ie.getSpec().getLimits().setRequestsPerSecond(1));
+      world.ready("once");
+      world.awaitModel(key, "once", Phase.Ready);
+
+      HttpResponse<String> refused = null;
+      for (int i = 0; i < 5 && refused == null; i++) {
+        HttpResponse<String> r =
+            world.post("/v1/chat/completions", key, GatewayWorld.chat("once", false));
+        if (r.statusCode() == 429) {
+          refused = r;
+        }
+      }
+
+      assertThat(refused).as("one request a second: a second one at once is refused").isNotNull();
+      long ms = Long.parseLong(refused.headers().firstValue("retry-after-ms").orElseThrow());
+      assertThat(ms).isBetween(1L, 1000L);
+      assertThat(refused.headers().firstValue("x-ratelimit-reset-requests"))
+          .hasValue(RateLimitState.reset(Duration.ofMillis(ms)));
+      assertThat(refused.headers().firstValue("Retry-After"))
+          .hasValue(Long.toString((ms + 999) / 1000));
+      assertThat(refused.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+      assertThat(refused.headers().firstValue("x-should-retry")).isEmpty();
+    }
+  }
+
+  @Test
   void underThreeTimesTheLimitTheGatewayAdmitsTheLimit() throws Exception {
     int limit = 20;
     try (GatewayWorld world = GatewayWorld.start()) {

@@ -98,8 +98,18 @@ public final class GatewayWorld implements AutoCloseable {
   /** Creates (or replaces) an endpoint serving {@code name}, public unless projects are given. */
   public InferenceEndpoint endpoint(
       String name, Phase phase, Consumer<InferenceEndpoint> edit, String... projects) {
+    return endpointIn(NS, name, phase, edit, projects);
+  }
+
+  /** {@link #endpoint} in another namespace. */
+  public InferenceEndpoint endpointIn(
+      String namespace,
+      String name,
+      Phase phase,
+      Consumer<InferenceEndpoint> edit,
+      String... projects) {
     InferenceEndpoint ie = new InferenceEndpoint();
-    ie.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    ie.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     ie.getSpec().getModel().setName("org/" + name);
     ie.getSpec().setTiers(List.of(TIER));
     if (projects.length == 0) {
@@ -138,7 +148,14 @@ public final class GatewayWorld implements AutoCloseable {
 
   /** Publishes the engine's address as a ready endpoint of (endpoint, tier)'s Service. */
   public void ready(String endpoint) {
-    client.resource(slice(endpoint, true)).createOr(r -> r.update());
+    readyIn(NS, endpoint);
+  }
+
+  /** {@link #ready} in another namespace. */
+  public void readyIn(String namespace, String endpoint) {
+    EndpointSlice slice = slice(endpoint, true);
+    slice.getMetadata().setNamespace(namespace);
+    client.resource(slice).createOr(r -> r.update());
   }
 
   public void notReady(String endpoint) {

@@ -60,6 +60,7 @@ class LifecycleTableTest {
             Failed,
             0,
             0,
+            "TierNotFound",
             "WakeFailed"),
         row(
             "the woken tier has a ready replica: Ready",
@@ -260,6 +261,7 @@ class LifecycleTableTest {
             Waking,
             0,
             1,
+            "TierNotFound",
             "Waking"),
         row(
             "serving below the top tier, retry due: try the higher tier too",
@@ -308,12 +310,54 @@ class LifecycleTableTest {
             1,
             "TierFallback"),
         row(
-            "a spec that cannot be served: Failed",
-            w -> w.now(0).specError = "preset \"x\" not found",
+            "a spec that cannot be served: Failed, and no wake failed",
+            w -> w.now(0).specError = "no model: set model.name or a preset that names one",
             Failed,
             0,
             0,
-            "WakeFailed"));
+            "InvalidSpec"),
+        row(
+            "a preset missing and no model.name: Failed, said once",
+            w -> {
+              w.now(0).specError = "preset \"x\" is not in the model catalog";
+              w.missingPreset = "x";
+            },
+            Failed,
+            0,
+            0,
+            "PresetNotFound"),
+        row(
+            "no GpuTier of the spec exists: Failed as soon as it is applied",
+            w -> w.now(0).noTier("a").noTier("b"),
+            Failed,
+            0,
+            0,
+            "TierNotFound"),
+        row(
+            "one GpuTier of the spec is missing: asleep, and said",
+            w -> w.now(0).noTier("b"),
+            Hibernated,
+            0,
+            0,
+            "TierNotFound",
+            "Created"),
+        row(
+            "every tier gone while serving: Failed, no wake asked for",
+            w -> w.was(Ready, "a", 0).running("a", 1, 1).lease(10L).now(20).noTier("a").noTier("b"),
+            Failed,
+            0,
+            0,
+            "TierNotFound"),
+        row(
+            "failed for a missing tier, which now exists though full: asleep until asked",
+            w -> {
+              w.was(Failed, null, 0).now(30).cap("a", 8, 8).cap("b", 8, 8);
+              w.status.setReason("TierNotFound");
+            },
+            Hibernated,
+            0,
+            0,
+            "Hibernated"));
   }
 
   @ParameterizedTest(name = "{0}")

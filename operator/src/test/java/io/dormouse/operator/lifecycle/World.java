@@ -34,6 +34,7 @@ final class World {
   long now;
   Long lease;
   InferenceEndpointStatus status;
+  Tenancy tenancy;
   final Map<String, TierObservation> seen = new LinkedHashMap<>();
   final Map<String, TierCapacity> caps = new LinkedHashMap<>();
 
@@ -160,7 +161,8 @@ final class World {
         status,
         seen,
         lease == null ? null : at(lease),
-        caps);
+        caps,
+        tenancy);
   }
 
   Plan decide() {
