@@ -50,6 +50,8 @@ public final class SimWorld implements AutoCloseable {
     private Duration operatorMaxReconcileInterval = Duration.ofSeconds(10);
     private Duration gatewayShutdownGrace = Duration.ofSeconds(2);
     private Duration preStopDelay = Duration.ofSeconds(10);
+    private int gatewayReplicas = 1;
+    private java.util.function.UnaryOperator<GatewaySettings.Builder> gatewayTweak = b -> b;
     private String presets =
         String.join(
             "\n",
@@ -88,6 +90,22 @@ public final class SimWorld implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Gateway replicas to run (default 1). Each listens on its own ports and is listed in the
+     * gateway Service's EndpointSlices as a cluster would list its pod, so the replicas find each
+     * other and share limits over the peer exchange.
+     */
+    public Settings gatewayReplicas(int n) {
+      gatewayReplicas = Math.max(1, n);
+      return this;
+    }
+
+    /** Changes the gateways' settings (tests shorten periods and timeouts). */
+    public Settings gateway(java.util.function.UnaryOperator<GatewaySettings.Builder> tweak) {
+      gatewayTweak = tweak;
+      return this;
+    }
+
     /** The presets ConfigMap's presets.yaml. */
     public Settings presets(String yaml) {
       presets = yaml;
@@ -99,7 +117,8 @@ public final class SimWorld implements AutoCloseable {
   private final SimCluster cluster;
   private final Path kubeconfig;
   private OperatorApp operator;
-  private final GatewayApp gateway;
+  private final List<GatewayApp> gateways = new java.util.ArrayList<>();
+  private final String peerSecret = java.util.UUID.randomUUID().toString();
 
   private SimWorld(Settings settings) {
     this.settings = settings;
@@ -120,19 +139,11 @@ public final class SimWorld implements AutoCloseable {
           cluster.writeKubeconfig(dir.resolve("kubeconfig").toAbsolutePath(), "default");
       installPlatform();
       this.operator = OperatorApp.start(operatorSettings());
-      this.gateway =
-          GatewayApp.start(
-              GatewaySettings.builder()
-                  .kubeconfig(kubeconfig)
-                  .namespace(SYSTEM_NAMESPACE)
-                  .service(GATEWAY_SERVICE)
-                  .host("127.0.0.1")
-                  .port(0)
-                  .managementPort(0)
-                  .podName("dormouse-gateway-sim")
-                  .shutdownGrace(settings.gatewayShutdownGrace)
-                  .build());
+      for (int i = 0; i < settings.gatewayReplicas; i++) {
+        gateways.add(startGateway(i));
+      }
     } catch (RuntimeException e) {
+      gateways.forEach(GatewayApp::close);
       if (operator != null) {
         operator.close();
       }
@@ -218,13 +229,103 @@ public final class SimWorld implements AutoCloseable {
         .create();
   }
 
+  private GatewayApp startGateway(int replica) {
+    String name = gatewayPodName(replica);
+    GatewaySettings.Builder b =
+        GatewaySettings.builder()
+            .kubeconfig(kubeconfig)
+            .namespace(SYSTEM_NAMESPACE)
+            .service(GATEWAY_SERVICE)
+            .host("127.0.0.1")
+            .port(0)
+            .managementPort(0)
+            .podName(name)
+            .peerSecret(peerSecret)
+            .shutdownGrace(settings.gatewayShutdownGrace);
+    GatewayApp app = GatewayApp.start(settings.gatewayTweak.apply(b).build());
+    if (settings.gatewayReplicas > 1) {
+      listGateway(name, app);
+    }
+    return app;
+  }
+
+  /** The EndpointSlice a cluster would list this replica's pod in: its address and ports. */
+  private void listGateway(String name, GatewayApp app) {
+    client()
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(SYSTEM_NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(SYSTEM_NAMESPACE)
+                .addToLabels("kubernetes.io/service-name", GATEWAY_SERVICE)
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort()
+                .withName("http")
+                .withPort(app.port())
+                .endPort()
+                .addNewPort()
+                .withName("metrics")
+                .withPort(app.managementPort())
+                .endPort()
+                .addNewEndpoint()
+                .withAddresses("127.0.0.1")
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withName(name)
+                .withNamespace(SYSTEM_NAMESPACE)
+                .endTargetRef()
+                .withNewConditions()
+                .withReady(true)
+                .withServing(true)
+                .withTerminating(false)
+                .endConditions()
+                .endEndpoint()
+                .build())
+        .createOr(NonDeletingOperation::update);
+  }
+
+  private static String gatewayPodName(int replica) {
+    return replica == 0 ? "dormouse-gateway-sim" : "dormouse-gateway-sim-" + replica;
+  }
+
   /** The gateway's OpenAI-compatible base URL, e.g. {@code http://127.0.0.1:41234}. */
   public String gatewayUrl() {
-    return "http://127.0.0.1:" + gateway.port();
+    return gatewayUrl(0);
   }
 
   public String gatewayManagementUrl() {
-    return "http://127.0.0.1:" + gateway.managementPort();
+    return "http://127.0.0.1:" + gateways.get(0).managementPort();
+  }
+
+  /** The base URL of one gateway replica. */
+  public String gatewayUrl(int replica) {
+    return "http://127.0.0.1:" + gateways.get(replica).port();
+  }
+
+  public int gatewayReplicas() {
+    return gateways.size();
+  }
+
+  /**
+   * Stops one gateway replica as a rolling update would: its slice entry goes first, then it drains
+   * and exits.
+   */
+  public synchronized void stopGateway(int replica) {
+    if (gateways.size() > 1) {
+      client()
+          .discovery()
+          .v1()
+          .endpointSlices()
+          .inNamespace(SYSTEM_NAMESPACE)
+          .withName(gatewayPodName(replica))
+          .delete();
+    }
+    gateways.get(replica).close();
   }
 
   public String operatorManagementUrl() {
@@ -273,7 +374,7 @@ public final class SimWorld implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
-      gateway.close();
+      gateways.forEach(GatewayApp::close);
     } finally {
       try {
         operator.close();

@@ -69,6 +69,7 @@ public final class EngineSimulator {
   private final Promise<Void> stopped = Promise.promise();
   private volatile State state = State.LOADING;
   private volatile int inFlight;
+  private volatile int peakInFlight;
   private HttpServer server;
   private long loadTimer = -1;
 
@@ -117,6 +118,11 @@ public final class EngineSimulator {
   /** Requests running or waiting for a slot: what vllm:num_requests_running/waiting sum to. */
   public int inFlight() {
     return inFlight;
+  }
+
+  /** The most requests ever in flight at once (running or waiting for a slot). */
+  public int peakInFlight() {
+    return peakInFlight;
   }
 
   /** What the engine wrote to its log: the lines a pod's log would show. */
@@ -311,6 +317,7 @@ public final class EngineSimulator {
     Sequence sequence = new Sequence(rc.response(), request, generation);
     sequences.add(sequence);
     inFlight = sequences.size();
+    peakInFlight = Math.max(peakInFlight, inFlight);
     rc.response().closeHandler(v -> sequence.abandon());
     sequence.ticket = slots.acquire(sequence::start);
   }
@@ -536,6 +543,7 @@ public final class EngineSimulator {
       done = true;
       sequences.remove(this);
       inFlight = sequences.size();
+      peakInFlight = Math.max(peakInFlight, inFlight);
       if (ticket != null) {
         ticket.release();
       }

@@ -44,12 +44,13 @@ public final class ClusterWatch implements AutoCloseable {
   private final KeyStore keys;
   private final FleetUpdates fleet;
   private final Executor onLoop;
-  private final Map<String, Integer> gatewayAddresses = new ConcurrentHashMap<>();
+  private final Map<String, List<FleetUpdates.GatewayPeer>> gatewayPeers =
+      new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   /**
    * @param namespace the gateway's own namespace: key Secrets and its Service live there
-   * @param service the gateway's own Service, whose ready endpoints count its replicas
+   * @param service the gateway's own Service, whose ready endpoints are its peers
    */
   public ClusterWatch(
       KubernetesClient client,
@@ -153,25 +154,33 @@ public final class ClusterWatch implements AutoCloseable {
     if (serviceName == null) {
       return;
     }
-    var ready = SliceBackends.of(slice, labels.getOrDefault(Wiring.LABEL_TIER, ""));
     if (ns.equals(namespace) && serviceName.equals(service)) {
-      gatewayAddresses.put(name, ready.size());
-      int replicas = gatewayAddresses.values().stream().mapToInt(Integer::intValue).sum();
-      onLoop.execute(() -> fleet.gatewayReplicas(replicas));
+      gatewayPeers.put(name, GatewayPeers.of(slice));
+      List<FleetUpdates.GatewayPeer> all = allPeers();
+      onLoop.execute(() -> fleet.gatewayPeers(all));
       return;
     }
+    var ready = SliceBackends.of(slice, labels.getOrDefault(Wiring.LABEL_TIER, ""));
     onLoop.execute(() -> fleet.sliceChanged(ns, name, serviceName, ready));
   }
 
   private void sliceRemoved(EndpointSlice slice) {
     String ns = slice.getMetadata().getNamespace();
     String name = slice.getMetadata().getName();
-    if (ns.equals(namespace) && gatewayAddresses.remove(name) != null) {
-      int replicas = gatewayAddresses.values().stream().mapToInt(Integer::intValue).sum();
-      onLoop.execute(() -> fleet.gatewayReplicas(replicas));
+    if (ns.equals(namespace) && gatewayPeers.remove(name) != null) {
+      List<FleetUpdates.GatewayPeer> all = allPeers();
+      onLoop.execute(() -> fleet.gatewayPeers(all));
       return;
     }
     onLoop.execute(() -> fleet.sliceRemoved(ns, name));
+  }
+
+  private List<FleetUpdates.GatewayPeer> allPeers() {
+    return gatewayPeers.values().stream()
+        .flatMap(List::stream)
+        .distinct()
+        .sorted(java.util.Comparator.comparing(FleetUpdates.GatewayPeer::name))
+        .toList();
   }
 
   private void keyChanged(Secret secret) {

@@ -3,27 +3,34 @@ package io.dormouse.gateway.ratelimit;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * The {@code x-ratelimit-*} values after a decision. Limits are per second (this gateway replica's
- * share); resets are how long until each bucket is full again.
+ * The {@code x-ratelimit-*} values after a decision. Limits are the project's cluster-wide limits
+ * per second; remaining is this replica's bucket plus what its peers last said theirs hold (an
+ * estimate); resets are how long until this replica's buckets are full again.
  */
 public record RateLimitState(
     double limitRequests,
     long remainingRequests,
-    Duration resetRequests,
+    long resetRequestsNanos,
     double limitTokens,
     long remainingTokens,
-    Duration resetTokens) {
+    long resetTokensNanos) {
+
+  /** Writes the headers without building a map (the hot path). */
+  public void forEachHeader(BiConsumer<String, String> out) {
+    out.accept("x-ratelimit-limit-requests", number(limitRequests));
+    out.accept("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
+    out.accept("x-ratelimit-reset-requests", reset(resetRequestsNanos));
+    out.accept("x-ratelimit-limit-tokens", number(limitTokens));
+    out.accept("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
+    out.accept("x-ratelimit-reset-tokens", reset(resetTokensNanos));
+  }
 
   public Map<String, String> headers() {
     Map<String, String> h = new LinkedHashMap<>();
-    h.put("x-ratelimit-limit-requests", number(limitRequests));
-    h.put("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
-    h.put("x-ratelimit-reset-requests", reset(resetRequests));
-    h.put("x-ratelimit-limit-tokens", number(limitTokens));
-    h.put("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
-    h.put("x-ratelimit-reset-tokens", reset(resetTokens));
+    forEachHeader(h::put);
     return h;
   }
 
@@ -33,7 +40,11 @@ public record RateLimitState(
 
   /** OpenAI spells resets like {@code 1s} or {@code 6m0s}; milliseconds keep sub-second ones. */
   static String reset(Duration d) {
-    long ms = d.toMillis();
+    return reset(d.toNanos());
+  }
+
+  static String reset(long nanos) {
+    long ms = nanos / 1_000_000;
     if (ms < 1000) {
       return ms + "ms";
     }

@@ -29,7 +29,9 @@ class SmokeTest {
       assertThat(embedding.statusCode()).isEqualTo(200);
       assertThat(embedding.body()).contains("\"embedding\"");
 
-      // two ready gateway replicas behind its Service: each enforces half of every limit
+      // two ready gateway replicas behind its Service, neither reachable as a peer (the slice
+      // lists no management port): each falls back to half of every limit, while the headers
+      // still state the project's cluster-wide limit
       world
           .client
           .resource(
@@ -61,13 +63,16 @@ class SmokeTest {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
-              () ->
-                  world
-                      .post("/v1/chat/completions", key, GatewayWorld.chat("llama", false))
-                      .headers()
-                      .firstValue("x-ratelimit-limit-requests")
-                      .orElse("")
-                      .equals("50"));
+              () -> {
+                var headers =
+                    world
+                        .post("/v1/chat/completions", key, GatewayWorld.chat("llama", false))
+                        .headers();
+                return headers.firstValue("x-ratelimit-limit-requests").orElse("").equals("100")
+                    && Long.parseLong(
+                            headers.firstValue("x-ratelimit-remaining-requests").orElse("100"))
+                        < 50;
+              });
     }
   }
 

@@ -144,6 +144,25 @@ class UsageTapTest {
     assertThat(tap.usage()).isNull();
   }
 
+  @Test
+  void onlyTheEndOfALargeBodyIsLookedAt() {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(("{\"data\":[\"" + "e".repeat(1_000_000) + "\"],").getBytes(StandardCharsets.UTF_8));
+    tap.feed(
+        "\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7},\"model\":\"m\"}\n"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isEqualTo(new Usage(7, 0, true));
+  }
+
+  @Test
+  void aUsageKeyInsideAStringOrANestedObjectIsNotTheBodysUsage() {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(
+        "{\"choices\":[{\"usage\":{\"prompt_tokens\":5}}],\"text\":\"\\\"usage\\\":{\\\"prompt_tokens\\\":9}\"}"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isNull();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"not json", "{\"error\":{\"message\":\"x\"}}", "", "<html>"})
   void bodiesWithoutUsageReportNone(String body) {
