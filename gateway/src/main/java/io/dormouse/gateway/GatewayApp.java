@@ -50,7 +50,15 @@ public final class GatewayApp implements AutoCloseable {
     this.ownsClient = s.client() == null;
     this.client = ownsClient ? newClient(s) : s.client();
     int loops = s.effectiveEventLoops();
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops + 1));
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(loops + 1)
+                .setPreferNativeTransport(s.nativeTransport()));
+    LOG.info(
+        "gateway: {} event loops, {} transport",
+        loops,
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
     this.context = vertx.getOrCreateContext();
     GatewayMetrics metrics = new GatewayMetrics();
     KeyStore keys = new KeyStore();

@@ -58,6 +58,14 @@ public final class GatewayMain implements Callable<Integer> {
   int eventLoops;
 
   @Option(
+      names = "--native-transport",
+      negatable = true,
+      defaultValue = "${env:DORMOUSE_NATIVE_TRANSPORT:-true}",
+      fallbackValue = "true",
+      description = "Netty's epoll transport where it loads, else NIO (default ${DEFAULT-VALUE}).")
+  boolean nativeTransport;
+
+  @Option(
       names = "--peer-secret-file",
       defaultValue = "${env:DORMOUSE_PEER_SECRET_FILE}",
       description =
@@ -97,6 +105,7 @@ public final class GatewayMain implements Callable<Integer> {
         .kubeconfig(kubeconfig)
         .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
         .eventLoops(eventLoops)
+        .nativeTransport(nativeTransport)
         .peerSecret(peerSecret())
         .build();
   }

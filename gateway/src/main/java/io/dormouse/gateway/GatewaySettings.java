@@ -37,7 +37,8 @@ public record GatewaySettings(
     Duration peerTimeout,
     long lingerBytes,
     Duration lingerTime,
-    UsageSink usageSink) {
+    UsageSink usageSink,
+    boolean nativeTransport) {
 
   /** The event loops to run: the setting, or one per available processor. */
   public int effectiveEventLoops() {
@@ -75,6 +76,7 @@ public record GatewaySettings(
     b.lingerBytes = lingerBytes;
     b.lingerTime = lingerTime;
     b.usageSink = usageSink;
+    b.nativeTransport = nativeTransport;
     return b;
   }
 
@@ -105,6 +107,7 @@ public record GatewaySettings(
     private long lingerBytes = 128L * 1024 * 1024;
     private Duration lingerTime = Duration.ofSeconds(30);
     private UsageSink usageSink = UsageSink.NONE;
+    private boolean nativeTransport = true;
 
     public Builder namespace(String v) {
       namespace = v;
@@ -240,6 +243,12 @@ public record GatewaySettings(
       return this;
     }
 
+    /** Netty's epoll transport where it loads (Linux), else NIO. */
+    public Builder nativeTransport(boolean v) {
+      nativeTransport = v;
+      return this;
+    }
+
     public GatewaySettings build() {
       return new GatewaySettings(
           namespace,
@@ -266,7 +275,8 @@ public record GatewaySettings(
           peerTimeout,
           lingerBytes,
           lingerTime,
-          usageSink);
+          usageSink,
+          nativeTransport);
     }
   }
 }

@@ -209,6 +209,9 @@ public final class SimWorld implements AutoCloseable {
                 .endSpec()
                 .build())
         .create();
+    if (settings.gatewayReplicas > 1) {
+      return; // the replicas are listed in the Service's slices one by one (listGateway)
+    }
     client
         .pods()
         .inNamespace(SYSTEM_NAMESPACE)
@@ -259,7 +262,7 @@ public final class SimWorld implements AutoCloseable {
         .resource(
             new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
                 .withNewMetadata()
-                .withName(name)
+                .withName(sliceName(name))
                 .withNamespace(SYSTEM_NAMESPACE)
                 .addToLabels("kubernetes.io/service-name", GATEWAY_SERVICE)
                 .endMetadata()
@@ -287,6 +290,11 @@ public final class SimWorld implements AutoCloseable {
                 .endEndpoint()
                 .build())
         .createOr(NonDeletingOperation::update);
+  }
+
+  /** Not the sim's own EndpointSlice controller's name for the Service's slice. */
+  private static String sliceName(String pod) {
+    return pod + "-replica";
   }
 
   private static String gatewayPodName(int replica) {
@@ -322,7 +330,7 @@ public final class SimWorld implements AutoCloseable {
           .v1()
           .endpointSlices()
           .inNamespace(SYSTEM_NAMESPACE)
-          .withName(gatewayPodName(replica))
+          .withName(sliceName(gatewayPodName(replica)))
           .delete();
     }
     gateways.get(replica).close();

@@ -175,12 +175,13 @@ public final class ClusterWatch implements AutoCloseable {
     onLoop.execute(() -> fleet.sliceRemoved(ns, name));
   }
 
+  /** Every listed replica once by name; one listed with its management port wins. */
   private List<FleetUpdates.GatewayPeer> allPeers() {
-    return gatewayPeers.values().stream()
+    Map<String, FleetUpdates.GatewayPeer> byName = new java.util.TreeMap<>();
+    gatewayPeers.values().stream()
         .flatMap(List::stream)
-        .distinct()
-        .sorted(java.util.Comparator.comparing(FleetUpdates.GatewayPeer::name))
-        .toList();
+        .forEach(p -> byName.merge(p.name(), p, (a, b) -> a.managementPort() > 0 ? a : b));
+    return List.copyOf(byName.values());
   }
 
   private void keyChanged(Secret secret) {

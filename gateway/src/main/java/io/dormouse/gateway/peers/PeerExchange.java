@@ -276,7 +276,6 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
   private void recompute() {
     long now = clock.millis();
     heard.values().removeIf(h -> now - h.atMillis() > 10 * settings.peerTimeout().toMillis());
-    lastDemand = limiter.demand();
     List<String> members = members(now);
     limiter.defaultShare(listed());
     if (members.size() <= 1) {
@@ -290,8 +289,11 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
         LOG.info("peer exchange: sharing limits with {}", members);
         coordinated = true;
       }
+      // the demand this replica sent last period, as its peers see it: every replica then
+      // splits the same demands, and the shares add up to the limit
       shareLimits(members, now);
     }
+    lastDemand = limiter.demand();
     recomputeSlots(now);
   }
 
