@@ -80,4 +80,54 @@ class TokenBucketTest {
     clock.advance(Duration.ofMillis(500));
     assertThat(bucket.level(clock.instant())).isEqualTo(25);
   }
+
+  @ParameterizedTest(name = "{0} taken from 10 at 10/s: {1} waits {2} ms, full in {3} ms")
+  @CsvSource({
+    "0,   1,  0,    0",
+    "6,   1,  0,    600",
+    "6,   5,  100,  600",
+    "9.5, 1,  50,   950",
+    "10,  1,  100,  1000",
+    "25,  1,  1600, 2500", // in debt: the debt first, then the cost
+    "25,  50, 2500, 2500" // a cost beyond the bucket waits for a full bucket only
+  })
+  void waitsAreCountedFromWhereverTheLevelStands(
+      double taken, double cost, long waitMillis, long fullMillis) {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, clock.instant());
+    assertThat(bucket.tryTake(taken, clock.instant())).isTrue();
+    assertThat(bucket.level(clock.instant())).isEqualTo(10 - taken);
+    assertThat(bucket.waitFor(cost, clock.instant()).toMillis()).isEqualTo(waitMillis);
+    assertThat(bucket.untilFull(clock.instant()).toMillis()).isEqualTo(fullMillis);
+    clock.advance(Duration.ofMillis(waitMillis));
+    assertThat(bucket.canTake(cost, clock.instant())).isTrue();
+  }
+
+  @Test
+  void refundsNeverFillBeyondCapacityAndNegativeRefundsTake() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, clock.instant());
+    bucket.tryTake(4, clock.instant());
+    bucket.refund(100, clock.instant());
+    assertThat(bucket.level(clock.instant())).isEqualTo(10);
+    bucket.refund(-15, clock.instant());
+    assertThat(bucket.level(clock.instant())).isEqualTo(-5);
+    assertThat(bucket.canTake(1, clock.instant())).isFalse();
+    clock.advance(Duration.ofMillis(600));
+    assertThat(bucket.level(clock.instant()))
+        .isCloseTo(1, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(bucket.canTake(1, clock.instant())).isTrue();
+    assertThat(bucket.capacity()).isEqualTo(10);
+  }
+
+  @Test
+  void timeGoingBackwardsNeitherRefillsNorDrains() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, clock.instant());
+    bucket.tryTake(5, clock.instant());
+    assertThat(bucket.level(clock.instant().minusSeconds(10))).isEqualTo(5);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(bucket.level(clock.instant()))
+        .isCloseTo(6, org.assertj.core.data.Offset.offset(1e-9));
+  }
 }
