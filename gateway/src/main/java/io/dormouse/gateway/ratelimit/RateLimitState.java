@@ -18,6 +18,14 @@ public record RateLimitState(
     long remainingTokens,
     long resetTokensNanos) {
 
+  public Duration resetRequests() {
+    return Duration.ofNanos(resetRequestsNanos);
+  }
+
+  public Duration resetTokens() {
+    return Duration.ofNanos(resetTokensNanos);
+  }
+
   /** Writes the headers without building a map (the hot path). */
   public void forEachHeader(BiConsumer<String, String> out) {
     out.accept("x-ratelimit-limit-requests", number(limitRequests));

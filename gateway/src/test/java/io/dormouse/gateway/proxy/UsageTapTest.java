@@ -58,6 +58,54 @@ class UsageTapTest {
   }
 
   @Test
+  void theReportedUsageWinsOverTheCountedChunks() {
+    // engines may put several tokens in one chunk: three chunks, seven tokens
+    String seven =
+        "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7}}\n\n";
+    SseUsageTap tap = new SseUsageTap(true);
+    tap.feed((CHUNK + CHUNK + CHUNK + seven + DONE).getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage(99)).isEqualTo(new Usage(11, 7, true));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"prompt_tokens\":11}                           | 11 | 3",
+        "{\"completion_tokens\":7}                        | 99 | 7",
+        "{\"prompt_tokens\":null,\"completion_tokens\":7} | 99 | 7",
+        "{\"prompt_tokens\":11,\"completion_tokens\":0}   | 11 | 0"
+      })
+  void whatTheUsageLeavesOutIsEstimatedOrCounted(String usage, long prompt, long completion) {
+    SseUsageTap tap = new SseUsageTap(true);
+    String event = "data: {\"id\":\"c\",\"choices\":[],\"usage\":" + usage + "}\n\n";
+    tap.feed((CHUNK + CHUNK + CHUNK + event + DONE).getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage(99)).isEqualTo(new Usage(prompt, completion, true));
+  }
+
+  /** A chunk with content and usage at once, as vLLM's continuous_usage_stats streams them. */
+  static String mixed(String content, int completion) {
+    return "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+        + content
+        + "\"}}],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":"
+        + completion
+        + "}}\n\n";
+  }
+
+  @Test
+  void chunksCarryingContentAndUsageAreKeptAndTheirLatestUsageCounts() {
+    String stream = mixed("two words", 2) + mixed(" and two", 4) + mixed(" more", 5);
+    SseUsageTap tap = new SseUsageTap(true);
+    String out = feedSplit(tap, (stream + DONE).getBytes(StandardCharsets.UTF_8), 30);
+    assertThat(out).isEqualTo(stream + DONE); // they carry content: never dropped
+    assertThat(tap.usage(99)).isEqualTo(new Usage(11, 5, true));
+
+    SseUsageTap cut = new SseUsageTap(true); // cut before the end: the last report still holds
+    cut.feed((mixed("two words", 2) + mixed(" and two", 4)).getBytes(StandardCharsets.UTF_8));
+    assertThat(cut.usage(99)).isEqualTo(new Usage(11, 4, true));
+  }
+
+  @Test
   void aStreamCutBeforeItsUsageIsBilledOneTokenPerContentChunk() {
     SseUsageTap tap = new SseUsageTap(true);
     tap.feed((CHUNK + CHUNK).getBytes(StandardCharsets.UTF_8));
@@ -161,6 +209,23 @@ class UsageTapTest {
         "{\"choices\":[{\"usage\":{\"prompt_tokens\":5}}],\"text\":\"\\\"usage\\\":{\\\"prompt_tokens\\\":9}\"}"
             .getBytes(StandardCharsets.UTF_8));
     assertThat(tap.usage()).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"usage\":{\"prompt_tokens\":12}}                       | 12 | 0",
+        "{\"usage\":{\"completion_tokens\":34}}                   | 0  | 34",
+        "{\"usage\":{\"completion_tokens\":34,\"x\":[1,{\"a\":2}]}} | 0  | 34",
+        "[{\"usage\":{\"prompt_tokens\":1}},{\"usage\":{\"prompt_tokens\":12}}] | -1 | -1",
+        "{\"usage\":[{\"prompt_tokens\":12}]}                     | -1 | -1",
+        "{\"usage\":{\"prompt_tokens\":\"12\"}}                   | -1 | -1"
+      })
+  void onlyATopLevelUsageObjectWithNumbersIsRead(String body, long prompt, long completion) {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isEqualTo(prompt < 0 ? null : new Usage(prompt, completion, true));
   }
 
   @ParameterizedTest

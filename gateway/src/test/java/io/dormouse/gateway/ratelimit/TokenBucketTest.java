@@ -84,4 +84,53 @@ class TokenBucketTest {
     clock.advance(Duration.ofMillis(500));
     assertThat(bucket.level(nanos(clock))).isEqualTo(25);
   }
+
+  @ParameterizedTest(name = "{0} taken from 10 at 10/s: {1} waits {2} ms, full in {3} ms")
+  @CsvSource({
+    "0,   1,  0,    0",
+    "6,   1,  0,    600",
+    "6,   5,  100,  600",
+    "9.5, 1,  50,   950",
+    "10,  1,  100,  1000",
+    "25,  1,  1600, 2500", // in debt: the debt first, then the cost
+    "25,  50, 2500, 2500" // a cost beyond the bucket waits for a full bucket only
+  })
+  void waitsAreCountedFromWhereverTheLevelStands(
+      double taken, double cost, long waitMillis, long fullMillis) {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, nanos(clock));
+    assertThat(bucket.tryTake(taken, nanos(clock))).isTrue();
+    assertThat(bucket.level(nanos(clock))).isEqualTo(10 - taken);
+    assertThat(Duration.ofNanos(bucket.waitFor(cost, nanos(clock))).toMillis())
+        .isEqualTo(waitMillis);
+    assertThat(Duration.ofNanos(bucket.untilFull(nanos(clock))).toMillis()).isEqualTo(fullMillis);
+    clock.advance(Duration.ofMillis(waitMillis));
+    assertThat(bucket.canTake(cost, nanos(clock))).isTrue();
+  }
+
+  @Test
+  void refundsNeverFillBeyondCapacityAndNegativeRefundsTake() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, nanos(clock));
+    bucket.tryTake(4, nanos(clock));
+    bucket.refund(100, nanos(clock));
+    assertThat(bucket.level(nanos(clock))).isEqualTo(10);
+    bucket.refund(-15, nanos(clock));
+    assertThat(bucket.level(nanos(clock))).isEqualTo(-5);
+    assertThat(bucket.canTake(1, nanos(clock))).isFalse();
+    clock.advance(Duration.ofMillis(600));
+    assertThat(bucket.level(nanos(clock))).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(bucket.canTake(1, nanos(clock))).isTrue();
+    assertThat(bucket.capacity()).isEqualTo(10);
+  }
+
+  @Test
+  void timeGoingBackwardsNeitherRefillsNorDrains() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, nanos(clock));
+    bucket.tryTake(5, nanos(clock));
+    assertThat(bucket.level(nanos(clock) - 10_000_000_000L)).isEqualTo(5);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(bucket.level(nanos(clock))).isCloseTo(6, org.assertj.core.data.Offset.offset(1e-9));
+  }
 }
