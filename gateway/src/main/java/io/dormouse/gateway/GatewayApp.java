@@ -115,7 +115,8 @@ public final class GatewayApp implements AutoCloseable {
             s.service(),
             keys,
             fleet,
-            command -> context.runOnContext(v -> command.run()));
+            command -> context.runOnContext(v -> command.run()),
+            s.requireDeclaredProjects());
     watchRef[0] = watch;
   }
 

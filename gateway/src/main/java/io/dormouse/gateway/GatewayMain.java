@@ -80,6 +80,15 @@ public final class GatewayMain implements Callable<Integer> {
       description = "Seconds in-flight responses may take to finish at shutdown.")
   long shutdownGraceSeconds;
 
+  @Option(
+      names = "--require-declared-projects",
+      negatable = true,
+      defaultValue = "${env:DORMOUSE_REQUIRE_DECLARED_PROJECTS:-false}",
+      fallbackValue = "true",
+      description =
+          "Endpoints in a namespace without the dormouse.io/allowed-projects annotation serve no project.")
+  boolean requireDeclaredProjects;
+
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "dormouse-gateway-logback.xml");
@@ -107,6 +116,7 @@ public final class GatewayMain implements Callable<Integer> {
         .eventLoops(eventLoops)
         .nativeTransport(nativeTransport)
         .peerSecret(peerSecret())
+        .requireDeclaredProjects(requireDeclaredProjects)
         .build();
   }
 

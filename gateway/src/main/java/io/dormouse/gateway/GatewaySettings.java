@@ -38,7 +38,8 @@ public record GatewaySettings(
     long lingerBytes,
     Duration lingerTime,
     UsageSink usageSink,
-    boolean nativeTransport) {
+    boolean nativeTransport,
+    boolean requireDeclaredProjects) {
 
   /** The event loops to run: the setting, or one per available processor. */
   public int effectiveEventLoops() {
@@ -77,6 +78,7 @@ public record GatewaySettings(
     b.lingerTime = lingerTime;
     b.usageSink = usageSink;
     b.nativeTransport = nativeTransport;
+    b.requireDeclaredProjects = requireDeclaredProjects;
     return b;
   }
 
@@ -108,6 +110,7 @@ public record GatewaySettings(
     private Duration lingerTime = Duration.ofSeconds(30);
     private UsageSink usageSink = UsageSink.NONE;
     private boolean nativeTransport = true;
+    private boolean requireDeclaredProjects;
 
     public Builder namespace(String v) {
       namespace = v;
@@ -249,6 +252,15 @@ public record GatewaySettings(
       return this;
     }
 
+    /**
+     * Whether a namespace must declare its projects (annotation {@code
+     * dormouse.io/allowed-projects}) for its endpoints to serve any.
+     */
+    public Builder requireDeclaredProjects(boolean v) {
+      requireDeclaredProjects = v;
+      return this;
+    }
+
     public GatewaySettings build() {
       return new GatewaySettings(
           namespace,
@@ -276,7 +288,8 @@ public record GatewaySettings(
           lingerBytes,
           lingerTime,
           usageSink,
-          nativeTransport);
+          nativeTransport,
+          requireDeclaredProjects);
     }
   }
 }

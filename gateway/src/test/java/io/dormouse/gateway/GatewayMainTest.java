@@ -31,5 +31,13 @@ class GatewayMainTest {
     assertThat(s.port()).isEqualTo(18080);
     assertThat(s.managementPort()).isZero();
     assertThat(s.service()).isEqualTo("gw");
+    assertThat(s.requireDeclaredProjects()).as("off unless asked for").isFalse();
+  }
+
+  @Test
+  void namespacesCanBeRequiredToDeclareTheirProjects() {
+    GatewayMain main = new GatewayMain();
+    new CommandLine(main).parseArgs("--require-declared-projects");
+    assertThat(main.settings().requireDeclaredProjects()).isTrue();
   }
 }

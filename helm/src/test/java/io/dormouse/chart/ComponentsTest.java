@@ -62,6 +62,29 @@ class ComponentsTest {
     assertProbesOnManagementPort(operator, 8081);
   }
 
+  /** Both apply the tenancy rules, so both get the one setting; it is off unless asked for. */
+  @ParameterizedTest
+  @CsvSource({"DEFAULTS, false", "NON_DEFAULT, true"})
+  void operatorAndGatewayAgreeWhetherNamespacesMustDeclareTheirProjects(
+      ValueSet values, String required) {
+    Manifests m = Chart.render(values);
+
+    for (String who : List.of("dormouse-operator", "dormouse-gateway")) {
+      assertThat(env(container(m, who)))
+          .as(who)
+          .containsEntry("DORMOUSE_REQUIRE_DECLARED_PROJECTS", required);
+    }
+  }
+
+  @Test
+  void onlyABooleanSaysWhetherNamespacesMustDeclareTheirProjects() {
+    assertThatThrownBy(
+            () -> Chart.render(ValueSet.DEFAULTS, Map.of("tenancy.requireDeclaredProjects", "yes")))
+        .hasMessageContaining("requireDeclaredProjects");
+    assertThatThrownBy(() -> Chart.render(ValueSet.DEFAULTS, Map.of("tenancy.allowAll", true)))
+        .hasMessageContaining("allowAll");
+  }
+
   @ParameterizedTest
   @CsvSource({"DEFAULTS, 120, 110, false", "NON_DEFAULT, 120, 100, true"})
   void gatewayFinishesInFlightResponsesBeforeThePodIsKilled(

@@ -35,6 +35,7 @@ class RbacTest {
           grants("", "services", CRUD),
           grants("networking.k8s.io", "networkpolicies", CRUD),
           grants("", "pods", "get list watch"),
+          grants("", "namespaces", "list watch"),
           grants("coordination.k8s.io", "leases", "get list watch create update patch"),
           grants("", "events", "create patch"),
           grants("events.k8s.io", "events", "create patch"));
@@ -48,6 +49,7 @@ class RbacTest {
       union(
           grants("dormouse.io", "inferenceendpoints", "get list watch"),
           grants("discovery.k8s.io", "endpointslices", "get list watch"),
+          grants("", "namespaces", "list watch"),
           grants("coordination.k8s.io", "leases", "get create update patch"));
 
   static final Set<String> GATEWAY_NAMESPACE = grants("", "secrets", "get list watch");

@@ -70,7 +70,8 @@ public final class OperatorApp implements AutoCloseable {
                 s.presetsConfigMap(),
                 s.maxReconcileInterval(),
                 s.drainDelay(),
-                s.identity()),
+                s.identity(),
+                s.requireDeclaredProjects()),
             s.clock(),
             metrics);
     operator.register(

@@ -58,6 +58,15 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Comma-separated namespaces of InferenceEndpoints; empty for all.")
   String watchNamespaces;
 
+  @Option(
+      names = "--require-declared-projects",
+      negatable = true,
+      defaultValue = "${env:DORMOUSE_REQUIRE_DECLARED_PROJECTS:-false}",
+      fallbackValue = "true",
+      description =
+          "Endpoints in a namespace without the dormouse.io/allowed-projects annotation serve no project.")
+  boolean requireDeclaredProjects;
+
   @Option(names = "--kubeconfig", description = "A kubeconfig file instead of the usual lookup.")
   String kubeconfig;
 
@@ -91,6 +100,7 @@ public final class OperatorMain implements Callable<Integer> {
         .withManagementPort(managementPort)
         .withLeaderElection(leaderElection)
         .withWatchNamespaces(watched)
+        .withRequireDeclaredProjects(requireDeclaredProjects)
         .withKubeconfig(kubeconfig);
   }
 

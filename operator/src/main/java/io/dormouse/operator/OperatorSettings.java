@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * @param identity this replica's name in leader election and in Events
  * @param maxReconcileInterval every endpoint is reconciled at least this often
  * @param drainDelay how long a lower tier keeps serving after traffic moved back up
+ * @param requireDeclaredProjects whether endpoints in a namespace without the {@code
+ *     dormouse.io/allowed-projects} annotation may serve no project
  */
 public record OperatorSettings(
     String operatorNamespace,
@@ -30,7 +32,8 @@ public record OperatorSettings(
     Clock clock,
     String identity,
     Duration maxReconcileInterval,
-    Duration drainDelay) {
+    Duration drainDelay,
+    boolean requireDeclaredProjects) {
 
   public static final String LEADER_LEASE = "dormouse-operator";
 
@@ -51,7 +54,8 @@ public record OperatorSettings(
         Clock.systemUTC(),
         defaultIdentity(),
         Duration.ofSeconds(60),
-        Intent.DEFAULT_DRAIN_DELAY);
+        Intent.DEFAULT_DRAIN_DELAY,
+        false);
   }
 
   public OperatorSettings withOperatorNamespace(String value) {
@@ -102,6 +106,10 @@ public record OperatorSettings(
     return with(c -> c.drainDelay = value);
   }
 
+  public OperatorSettings withRequireDeclaredProjects(boolean value) {
+    return with(c -> c.requireDeclaredProjects = value);
+  }
+
   /** A copy with one change: the with* methods above, without repeating every component. */
   private OperatorSettings with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -122,6 +130,7 @@ public record OperatorSettings(
     String identity;
     Duration maxReconcileInterval;
     Duration drainDelay;
+    boolean requireDeclaredProjects;
 
     Copy(OperatorSettings s) {
       operatorNamespace = s.operatorNamespace;
@@ -136,6 +145,7 @@ public record OperatorSettings(
       identity = s.identity;
       maxReconcileInterval = s.maxReconcileInterval;
       drainDelay = s.drainDelay;
+      requireDeclaredProjects = s.requireDeclaredProjects;
     }
 
     OperatorSettings build() {
@@ -151,7 +161,8 @@ public record OperatorSettings(
           clock,
           identity,
           maxReconcileInterval,
-          drainDelay);
+          drainDelay,
+          requireDeclaredProjects);
     }
   }
 

@@ -18,7 +18,8 @@ class OperatorMainTest {
             "--presets-configmap=catalog",
             "--management-port=0",
             "--no-leader-election",
-            "--watch-namespaces=team-a, team-b,");
+            "--watch-namespaces=team-a, team-b,",
+            "--require-declared-projects");
 
     OperatorSettings s = main.settings();
 
@@ -28,6 +29,7 @@ class OperatorMainTest {
     assertThat(s.managementPort()).isZero();
     assertThat(s.leaderElection()).isFalse();
     assertThat(s.watchNamespaces()).isEqualTo(Set.of("team-a", "team-b"));
+    assertThat(s.requireDeclaredProjects()).isTrue();
   }
 
   @Test
@@ -49,6 +51,9 @@ class OperatorMainTest {
     }
     if (System.getenv("DORMOUSE_WATCH_NAMESPACES") == null) {
       assertThat(s.watchNamespaces()).isEmpty();
+    }
+    if (System.getenv("DORMOUSE_REQUIRE_DECLARED_PROJECTS") == null) {
+      assertThat(s.requireDeclaredProjects()).isFalse();
     }
     assertThat(s.presetsConfigMap()).isNotBlank();
     assertThat(s.maxReconcileInterval()).hasSeconds(60);

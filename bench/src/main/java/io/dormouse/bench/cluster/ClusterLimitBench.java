@@ -67,6 +67,8 @@ public final class ClusterLimitBench {
             engine:
               env:
                 - {name: DORMOUSE_SIM_STARTUP, value: 1s}
+                - {name: DORMOUSE_SIM_TTFT, value: 0ms}
+                - {name: DORMOUSE_SIM_TPS, value: "0"}
             replicas: 2
             tiers: [gpu]
             scaling:

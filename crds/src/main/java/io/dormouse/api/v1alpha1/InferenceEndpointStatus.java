@@ -16,7 +16,8 @@ public class InferenceEndpointStatus {
   @JsonPropertyDescription("Hibernated, Waking, Ready, Degraded, Hibernating or Failed.")
   private Phase phase;
 
-  @JsonPropertyDescription("Why the endpoint is in its phase, in one CamelCase word.")
+  @JsonPropertyDescription(
+      "Why the endpoint is in its phase, in one CamelCase word: the same word as its history entry and Event (docs/concepts.md lists them).")
   private String reason;
 
   @JsonPropertyDescription("Why the endpoint is in its phase, for people.")
@@ -45,7 +46,7 @@ public class InferenceEndpointStatus {
   private List<TierStatus> tiers = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Ready, Available, Degraded, TiersResolved and PresetResolved, with the generation they observed.")
+      "Ready, Available, Degraded, TiersResolved, PresetResolved, ServedNameOwned and ProjectsAllowed, with the generation they observed.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The most recent phase transitions, newest last.")

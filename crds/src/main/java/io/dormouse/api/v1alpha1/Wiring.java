@@ -36,6 +36,12 @@ public final class Wiring {
   /** Annotation of the API-key Secret: the key's public prefix, safe to log. */
   public static final String ANNOTATION_KEY_ID = "dormouse.io/key-id";
 
+  /**
+   * On a Namespace, set by the platform team: the projects its endpoints may serve, comma-separated
+   * ({@code "search,support-bot"}). An annotation, not a label: label values cannot hold commas.
+   */
+  public static final String ANNOTATION_ALLOWED_PROJECTS = "dormouse.io/allowed-projects";
+
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "dormouse";
 

@@ -1,5 +1,6 @@
 package io.dormouse.gateway.fleet;
 
+import io.dormouse.api.tenancy.ProjectPolicy;
 import io.dormouse.api.v1alpha1.Wiring;
 import io.dormouse.gateway.backend.Backend;
 import io.dormouse.gateway.backend.TierPreference;
@@ -40,6 +41,7 @@ public final class Fleet implements FleetUpdates {
   private final Duration renewEvery;
   private final GatewayMetrics metrics;
   private final Consumer<List<GatewayPeer>> peersChanged;
+  private ProjectPolicy policy = ProjectPolicy.OPEN;
   private volatile RouteTable table = RouteTable.EMPTY;
   private volatile List<GatewayPeer> peers = List.of();
 
@@ -79,7 +81,7 @@ public final class Fleet implements FleetUpdates {
   public synchronized void endpointChanged(EndpointRoute route) {
     EndpointRoute old = routes.put(route.ref(), route);
     if (!route.equals(old)) {
-      table = new RouteTable(routes.values());
+      rebuildTable();
     }
     if (old == null || old.phase() != route.phase()) {
       LOG.info("endpoint {} model={} phase={}", route.ref(), route.servedName(), route.phase());
@@ -97,7 +99,7 @@ public final class Fleet implements FleetUpdates {
   @Override
   public synchronized void endpointRemoved(EndpointRef ref) {
     routes.remove(ref);
-    table = new RouteTable(routes.values());
+    rebuildTable();
     LOG.info("endpoint {} removed", ref);
     EndpointTraffic t = traffic.remove(ref);
     if (t != null) {
@@ -110,6 +112,28 @@ public final class Fleet implements FleetUpdates {
                   "model")));
       metrics.queueDepth(ref.namespace(), ref.name(), 0);
     }
+  }
+
+  @Override
+  public synchronized void projectPolicyChanged(ProjectPolicy newPolicy) {
+    policy = newPolicy;
+    rebuildTable();
+  }
+
+  /** A new table by the tenancy rules; what changes in who gets what is logged. */
+  private void rebuildTable() {
+    var before = table.problems();
+    table = new RouteTable(routes.values(), policy);
+    var after = table.problems();
+    after.forEach(
+        (ref, problem) -> {
+          if (!problem.equals(before.get(ref))) {
+            LOG.warn("endpoint {}: {}", ref, problem);
+          }
+        });
+    before.keySet().stream()
+        .filter(ref -> routes.containsKey(ref) && !after.containsKey(ref))
+        .forEach(ref -> LOG.info("endpoint {}: serves its served name and projects as asked", ref));
   }
 
   @Override
@@ -161,9 +185,7 @@ public final class Fleet implements FleetUpdates {
             "service_unavailable",
             "endpoint_failed",
             "The model " + route.servedName() + " cannot be woken" + why,
-            null),
-        Map.of("Retry-After", "30"),
-        false);
+            null));
   }
 
   private void refreshNamespace(String namespace) {

@@ -72,7 +72,7 @@ final class ApiRouter {
                             "shutting_down",
                             "The gateway is shutting down; retry.",
                             null),
-                        Map.of("Retry-After", "1"),
+                        Map.of(),
                         true));
                 return;
               }

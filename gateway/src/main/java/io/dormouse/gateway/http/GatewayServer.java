@@ -20,7 +20,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -157,9 +156,7 @@ public final class GatewayServer {
                     "service_unavailable",
                     "shutting_down",
                     "The gateway is shutting down; retry.",
-                    null),
-                Map.of("Retry-After", "30"),
-                false));
+                    null)));
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + grace.toNanos();
     vertx.setPeriodic(

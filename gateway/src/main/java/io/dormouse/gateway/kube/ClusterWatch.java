@@ -1,5 +1,6 @@
 package io.dormouse.gateway.kube;
 
+import io.dormouse.api.tenancy.ProjectPolicy;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.Wiring;
 import io.dormouse.gateway.auth.KeyStore;
@@ -7,6 +8,7 @@ import io.dormouse.gateway.auth.StoredKey;
 import io.dormouse.gateway.backend.SliceBackends;
 import io.dormouse.gateway.routing.EndpointRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,9 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's watches: InferenceEndpoints, EndpointSlices (engines' and its own Service's), and
- * the API-key Secrets of its namespace. Informer callbacks run on Fabric8 threads; they turn
- * objects into plain values here and hand them to the event loop through {@code onLoop}.
+ * The gateway's watches: InferenceEndpoints, EndpointSlices (engines' and its own Service's),
+ * Namespaces (the projects each declares) and the API-key Secrets of its namespace. Informer
+ * callbacks run on Fabric8 threads; they turn objects into plain values here and hand them to the
+ * event loop through {@code onLoop}.
  */
 public final class ClusterWatch implements AutoCloseable {
 
@@ -44,13 +48,17 @@ public final class ClusterWatch implements AutoCloseable {
   private final KeyStore keys;
   private final FleetUpdates fleet;
   private final Executor onLoop;
+  private final boolean requireDeclaredProjects;
   private final Map<String, List<FleetUpdates.GatewayPeer>> gatewayPeers =
       new ConcurrentHashMap<>();
+  private final Map<String, String> declaredProjects = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   /**
    * @param namespace the gateway's own namespace: key Secrets and its Service live there
    * @param service the gateway's own Service, whose ready endpoints are its peers
+   * @param requireDeclaredProjects whether a namespace without the {@code
+   *     dormouse.io/allowed-projects} annotation may serve no project
    */
   public ClusterWatch(
       KubernetesClient client,
@@ -58,13 +66,15 @@ public final class ClusterWatch implements AutoCloseable {
       String service,
       KeyStore keys,
       FleetUpdates fleet,
-      Executor onLoop) {
+      Executor onLoop,
+      boolean requireDeclaredProjects) {
     this.client = client;
     this.namespace = namespace;
     this.service = service;
     this.keys = keys;
     this.fleet = fleet;
     this.onLoop = onLoop;
+    this.requireDeclaredProjects = requireDeclaredProjects;
   }
 
   /**
@@ -75,9 +85,19 @@ public final class ClusterWatch implements AutoCloseable {
    */
   public void start(Duration timeout) {
     LOG.info(
-        "watching InferenceEndpoints and EndpointSlices in all namespaces, API keys in {}, at {}",
+        "watching InferenceEndpoints, EndpointSlices and Namespaces, API keys in {}, at {};"
+            + " namespaces {} declare their projects",
         namespace,
-        client.getMasterUrl());
+        client.getMasterUrl(),
+        requireDeclaredProjects ? "must" : "may");
+    // The policy is known before any endpoint is: with declarations required, an endpoint seen
+    // before its namespace serves no one rather than everyone.
+    publishPolicy();
+    informers.add(
+        client
+            .namespaces()
+            .runnableInformer(0)
+            .addEventHandler(handler(this::namespaceChanged, this::namespaceRemoved)));
     informers.add(
         client
             .secrets()
@@ -144,6 +164,33 @@ public final class ClusterWatch implements AutoCloseable {
   private void endpointRemoved(InferenceEndpoint ie) {
     EndpointRef ref = ref(ie);
     onLoop.execute(() -> fleet.endpointRemoved(ref));
+  }
+
+  private void namespaceChanged(Namespace ns) {
+    String name = ns.getMetadata().getName();
+    Map<String, String> annotations = ns.getMetadata().getAnnotations();
+    String declared =
+        annotations == null ? null : annotations.get(Wiring.ANNOTATION_ALLOWED_PROJECTS);
+    String before =
+        declared == null ? declaredProjects.remove(name) : declaredProjects.put(name, declared);
+    if (!Objects.equals(before, declared)) {
+      LOG.info(
+          "namespace {}: {}",
+          name,
+          declared == null ? "declares no projects" : "may serve projects [" + declared + "]");
+      publishPolicy();
+    }
+  }
+
+  private void namespaceRemoved(Namespace ns) {
+    if (declaredProjects.remove(ns.getMetadata().getName()) != null) {
+      publishPolicy();
+    }
+  }
+
+  private void publishPolicy() {
+    ProjectPolicy policy = new ProjectPolicy(requireDeclaredProjects, Map.copyOf(declaredProjects));
+    onLoop.execute(() -> fleet.projectPolicyChanged(policy));
   }
 
   private void sliceChanged(EndpointSlice slice) {

@@ -1,5 +1,6 @@
 package io.dormouse.gateway.kube;
 
+import io.dormouse.api.tenancy.Claim;
 import io.dormouse.api.v1alpha1.AccessSpec;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointSpec;
@@ -20,17 +21,15 @@ final class Routes {
 
   static EndpointRoute of(InferenceEndpoint ie) {
     InferenceEndpointSpec spec = ie.getSpec() == null ? new InferenceEndpointSpec() : ie.getSpec();
-    String name = ie.getMetadata().getName();
-    String served =
-        spec.getModel() != null && spec.getModel().getServedName() != null
-            ? spec.getModel().getServedName()
-            : name;
+    Claim claim = Claim.of(ie);
     AccessSpec access = spec.getAccess() == null ? new AccessSpec() : spec.getAccess();
     LimitsSpec l = spec.getLimits() == null ? new LimitsSpec() : spec.getLimits();
     var status = ie.getStatus();
     return new EndpointRoute(
-        new EndpointRef(ie.getMetadata().getNamespace(), name),
-        served,
+        new EndpointRef(claim.namespace(), claim.name()),
+        claim.servedName(),
+        claim.uid(),
+        claim.created(),
         access.isPublic(),
         Set.copyOf(access.getProjects() == null ? List.of() : access.getProjects()),
         List.copyOf(spec.getTiers() == null ? List.of() : spec.getTiers()),

@@ -120,16 +120,24 @@ public final class ProjectLimiter {
       b.askedRequests++;
       b.askedTokens += estimatedTokens;
       if (!b.requests.canTake(1, now)) {
-        return new Admission(LimitKind.requests, b.requests.waitFor(1, now), 0, state(b, now));
+        return refused(LimitKind.requests, b.requests.waitFor(1, now), b, now);
       }
       if (!b.tokens.canTake(estimatedTokens, now)) {
-        return new Admission(
-            LimitKind.tokens, b.tokens.waitFor(estimatedTokens, now), 0, state(b, now));
+        return refused(LimitKind.tokens, b.tokens.waitFor(estimatedTokens, now), b, now);
       }
       b.requests.tryTake(1, now);
       b.tokens.tryTake(estimatedTokens, now);
       return new Admission(null, 0, estimatedTokens, state(b, now));
     }
+  }
+
+  /**
+   * A refusal tells one wait, from one look at the bucket: in whole milliseconds (at least one), as
+   * {@code retry-after-ms} and as the refusing limit's {@code x-ratelimit-reset-*} alike.
+   */
+  private static Admission refused(LimitKind kind, long waitNanos, Buckets b, long now) {
+    long ms = Math.max(1, (waitNanos + 999_999) / 1_000_000) * 1_000_000;
+    return new Admission(kind, ms, 0, state(b, now).refusedBy(kind, ms));
   }
 
   /** Settles a reservation against the tokens actually used. */

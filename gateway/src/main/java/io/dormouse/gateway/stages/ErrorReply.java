@@ -56,6 +56,7 @@ public final class ErrorReply implements Handler<RoutingContext> {
       for (Map.Entry<String, String> h : refusal.headers().entrySet()) {
         out.putHeader(h.getKey(), h.getValue());
       }
+      error.retryHeaders().forEach(out::putHeader);
       if (refusal.closeAfter()) {
         out.putHeader(HttpHeaders.CONNECTION, "close");
       }

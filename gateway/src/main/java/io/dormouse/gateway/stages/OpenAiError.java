@@ -13,6 +13,21 @@ public record OpenAiError(int status, String type, String code, String message, 
     return new OpenAiError(status, "invalid_request_error", code, message, param);
   }
 
+  /**
+   * This refusal's one retry story, the same on every path that sends it. Waiting longer cannot
+   * help a wake that timed out or an endpoint that failed, so SDKs are told not to retry ({@code
+   * x-should-retry: false}, no {@code Retry-After}); a full queue or a replica shutting down clears
+   * within seconds. A 429 computes its own wait from the bucket.
+   */
+  public Map<String, String> retryHeaders() {
+    return switch (code == null ? "" : code) {
+      case "shutting_down" -> Map.of("Retry-After", "1");
+      case "queue_full" -> Map.of("Retry-After", "2");
+      case "wake_timeout", "queue_timeout", "endpoint_failed" -> Map.of("x-should-retry", "false");
+      default -> Map.of();
+    };
+  }
+
   public JsonObject body() {
     JsonObject error =
         new JsonObject().put("message", message).put("type", type).put("param", param);
@@ -27,6 +42,7 @@ public record OpenAiError(int status, String type, String code, String message, 
     }
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     headers.forEach(response::putHeader);
+    retryHeaders().forEach(response::putHeader);
     return response.end(body().encode());
   }
 }

@@ -78,12 +78,13 @@ class ProjectLimiterTest {
     assertThat(refused.reservedTokens()).isZero();
     RateLimitState state = refused.state();
     assertThat(state.remainingTokens()).isEqualTo(60);
-    assertThat(state.resetTokens().toMillis()).isEqualTo(400);
+    // the refusing limit's reset is the wait until this request fits, as retry-after-ms says
+    assertThat(state.resetTokens().toMillis()).isEqualTo(200);
     assertThat(state.remainingRequests()).isEqualTo(9);
     assertThat(state.resetRequests().toMillis()).isEqualTo(100);
     assertThat(state.headers())
         .containsEntry("x-ratelimit-remaining-tokens", "60")
-        .containsEntry("x-ratelimit-reset-tokens", "400ms")
+        .containsEntry("x-ratelimit-reset-tokens", "200ms")
         .containsEntry("x-ratelimit-remaining-requests", "9")
         .containsEntry("x-ratelimit-reset-requests", "100ms");
     clock.advance(Duration.ofMillis(199));
@@ -105,7 +106,7 @@ class ProjectLimiterTest {
     assertThat(refused.retryAfter().toMillis()).isEqualTo(1600); // 150 + 10 at 100/s
     assertThat(refused.state().headers())
         .containsEntry("x-ratelimit-remaining-tokens", "0")
-        .containsEntry("x-ratelimit-reset-tokens", "3s");
+        .containsEntry("x-ratelimit-reset-tokens", "1.6s"); // the refusal's wait
     // a cost beyond the bucket waits only for a full bucket, not for more than it holds
     assertThat(limiter.admit("p", "ns/ep", limits, 500).retryAfter().toMillis()).isEqualTo(2500);
   }
@@ -160,8 +161,44 @@ class ProjectLimiterTest {
         .containsEntry("x-ratelimit-remaining-requests", "9")
         .containsEntry("x-ratelimit-limit-tokens", "100")
         .containsEntry("x-ratelimit-remaining-tokens", "0")
-        .containsEntry("x-ratelimit-reset-tokens", "1s")
+        .containsEntry("x-ratelimit-reset-tokens", "500ms")
         .containsKey("x-ratelimit-reset-requests");
+  }
+
+  /**
+   * The issue's 429 said {@code x-ratelimit-reset-requests: 993ms} beside {@code retry-after-ms:
+   * 3}: two stories. The refusing limit's reset and the retry wait are now one number.
+   */
+  @ParameterizedTest(name = "{0} r/s, {1} tok/s, {2} tokens, {3} ms later: refused by {4}")
+  @CsvSource({
+    "100, 100000, 1, 7, requests", // 100 taken, 7 ms in: 0.7 of a request back
+    "3, 100000, 1, 0, requests", // 1/3 s per request: 333.33 ms, rounded up
+    "100, 1000, 700, 0, tokens",
+    "1000, 300, 299, 1, tokens", // a fraction of a millisecond short
+    "0.5, 100000, 1, 0, requests" // limits below one a second: waits beyond a second
+  })
+  void aRefusalTellsOneWaitInRetryAfterAndTheRefusingLimitsReset(
+      double rps, double tps, long tokens, long laterMs, LimitKind refusing) {
+    ProjectLimiter.Limits limits = new ProjectLimiter.Limits(rps, tps);
+    Admission last;
+    do {
+      last = limiter.admit("p", "ns/ep", limits, tokens);
+    } while (last.admitted());
+    clock.advance(Duration.ofMillis(laterMs));
+    Admission refusal = limiter.admit("p", "ns/ep", limits, tokens);
+
+    assertThat(refusal.refusedBy()).isEqualTo(refusing);
+    long ms = refusal.retryAfter().toMillis();
+    assertThat(refusal.retryAfter()).isEqualTo(Duration.ofMillis(ms)).isPositive();
+    String reset = refusing == LimitKind.requests ? "requests" : "tokens";
+    assertThat(refusal.state().headers().get("x-ratelimit-reset-" + reset))
+        .isEqualTo(RateLimitState.reset(Duration.ofMillis(ms)));
+    assertThat(refusal.state().headers().get("x-ratelimit-remaining-" + reset))
+        .as("a refused request finds too little left")
+        .satisfies(
+            left ->
+                assertThat(Long.parseLong(left))
+                    .isLessThan(refusing == LimitKind.requests ? 1 : tokens));
   }
 
   @Test
@@ -179,11 +216,12 @@ class ProjectLimiterTest {
     "250, 250ms",
     "999, 999ms",
     "1000, 1s",
-    "1001, 2s",
+    "1001, 1.001s",
+    "1500, 1.5s",
     "59000, 59s",
     "60000, 1m0s",
-    "61000, 1m1s",
-    "3599001, 60m0s"
+    "61250, 1m1.25s",
+    "360000, 6m0s"
   })
   void resetsAreSpelledLikeOpenAi(long millis, String spelled) {
     assertThat(RateLimitState.reset(Duration.ofMillis(millis))).isEqualTo(spelled);

@@ -54,6 +54,27 @@ class RateLimitHttpTest {
   }
 
   @Test
+  void a429TellsOneWaitInRetryAfterMsRetryAfterAndTheRefusingLimitsReset() throws Exception {
+    serving("once", ie -> ie.getSpec().getLimits().setRequestsPerSecond(1));
+    HttpResponse<String> refused = null;
+    for (int i = 0; i < 5 && refused == null; i++) {
+      HttpResponse<String> r = post(GatewayWorld.chat("once", false));
+      if (r.statusCode() == 429) {
+        refused = r;
+      }
+    }
+    assertThat(refused).as("one request a second: a second one at once is refused").isNotNull();
+    long ms = Long.parseLong(refused.headers().firstValue("retry-after-ms").orElseThrow());
+    assertThat(ms).isBetween(1L, 1000L);
+    assertThat(refused.headers().firstValue("x-ratelimit-reset-requests"))
+        .hasValue(RateLimitState.reset(Duration.ofMillis(ms)));
+    assertThat(refused.headers().firstValue("Retry-After"))
+        .hasValue(Long.toString((ms + 999) / 1000));
+    assertThat(refused.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+    assertThat(refused.headers().firstValue("x-should-retry")).isEmpty();
+  }
+
+  @Test
   void underThreeTimesTheLimitEachSecondAdmitsExactlyTheLimit() throws Exception {
     int limit = 20;
     serving("metered", ie -> ie.getSpec().getLimits().setRequestsPerSecond(limit));
@@ -104,14 +125,15 @@ class RateLimitHttpTest {
     assertThat(header(empty, "retry-after-ms")).isEqualTo("250");
     assertThat(header(empty, "Retry-After")).isEqualTo("1"); // whole seconds, rounded up
     assertThat(header(empty, "x-ratelimit-remaining-requests")).isEqualTo("0");
-    assertThat(header(empty, "x-ratelimit-reset-requests")).isEqualTo("1s");
+    // the refusing limit's reset tells the same wait as retry-after-ms
+    assertThat(header(empty, "x-ratelimit-reset-requests")).isEqualTo("250ms");
 
     clock.advance(Duration.ofMillis(100)); // 0.4 of a request back: still no room
     var partial = post(GatewayWorld.chat("paced", false));
     assertThat(partial.statusCode()).isEqualTo(429);
     assertThat(header(partial, "retry-after-ms")).isEqualTo("150");
     assertThat(header(partial, "Retry-After")).isEqualTo("1");
-    assertThat(header(partial, "x-ratelimit-reset-requests")).isEqualTo("900ms");
+    assertThat(header(partial, "x-ratelimit-reset-requests")).isEqualTo("150ms");
 
     clock.advance(Duration.ofMillis(150));
     var again = post(GatewayWorld.chat("paced", false));

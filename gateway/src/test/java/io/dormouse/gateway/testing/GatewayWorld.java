@@ -112,8 +112,18 @@ public final class GatewayWorld implements AutoCloseable {
   /** Creates (or replaces) an endpoint serving {@code name}, public unless projects are given. */
   public InferenceEndpoint endpoint(
       String name, Phase phase, Consumer<InferenceEndpoint> edit, String... projects) {
+    return endpointIn(NS, name, phase, edit, projects);
+  }
+
+  /** {@link #endpoint} in another namespace. */
+  public InferenceEndpoint endpointIn(
+      String namespace,
+      String name,
+      Phase phase,
+      Consumer<InferenceEndpoint> edit,
+      String... projects) {
     InferenceEndpoint ie = new InferenceEndpoint();
-    ie.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    ie.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     ie.getSpec().getModel().setName("org/" + name);
     ie.getSpec().setTiers(List.of(TIER));
     if (projects.length == 0) {
@@ -229,11 +239,18 @@ public final class GatewayWorld implements AutoCloseable {
    * ready, as its readiness probe would.
    */
   public void ready(String endpoint) {
+    readyIn(NS, endpoint);
+  }
+
+  /** {@link #ready} in another namespace. */
+  public void readyIn(String namespace, String endpoint) {
     Engine engine = engine(endpoint);
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> engine.sim.state() == EngineSimulator.State.READY);
-    client.resource(slice(endpoint, true)).createOr(r -> r.update());
+    EndpointSlice slice = slice(endpoint, true);
+    slice.getMetadata().setNamespace(namespace);
+    client.resource(slice).createOr(r -> r.update());
   }
 
   public void notReady(String endpoint) {

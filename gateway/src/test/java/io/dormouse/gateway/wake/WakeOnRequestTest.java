@@ -161,7 +161,9 @@ class WakeOnRequestTest {
     var response = world.post("/v1/chat/completions", key, GatewayWorld.chat("slow", false));
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(response.headers().firstValue("x-should-retry")).hasValue("false");
-    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    assertThat(response.headers().firstValue("Retry-After"))
+        .as("one story: do not retry, so no Retry-After")
+        .isEmpty();
     assertThat(response.headers().firstValue("x-ratelimit-remaining-requests")).isPresent();
     JsonObject error = new JsonObject(response.body()).getJsonObject("error");
     assertThat(error.getString("code")).isEqualTo("wake_timeout");
@@ -199,6 +201,8 @@ class WakeOnRequestTest {
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(new JsonObject(response.body()).getJsonObject("error").getString("code"))
         .isEqualTo("endpoint_failed");
+    assertThat(response.headers().firstValue("x-should-retry")).hasValue("false");
+    assertThat(response.headers().firstValue("Retry-After")).isEmpty();
   }
 
   @Test
@@ -211,6 +215,10 @@ class WakeOnRequestTest {
     var response = call.get();
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.body()).contains("no tier has room").contains("endpoint_failed");
+    assertThat(response.headers().firstValue("x-should-retry"))
+        .as("the same story as a request arriving after the failure")
+        .hasValue("false");
+    assertThat(response.headers().firstValue("Retry-After")).isEmpty();
   }
 
   @Test

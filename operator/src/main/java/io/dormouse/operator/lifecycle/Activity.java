@@ -10,6 +10,7 @@ final class Activity {
 
   private final Draft d;
   // When the Ready condition last turned True: the end of the wake, unmoved by Ready <-> Degraded.
+  // An endpoint whose served name another owns is never Ready; it counts from its phase's start.
   private final Instant servingSince;
 
   Activity(Draft d) {

@@ -2,14 +2,13 @@ package io.dormouse.operator.lifecycle;
 
 import io.dormouse.api.v1alpha1.Phase;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One run of the decision table; lives for a single {@link Lifecycle#decide} call. It picks the
  * rows of the previous phase; {@link Wake}, {@link Serving} and {@link MoveBack} hold the steps.
  */
 final class Decision {
-
-  private static final String INVALID_SPEC = "InvalidSpec";
 
   private final Draft d;
   private final Activity activity;
@@ -28,8 +27,14 @@ final class Decision {
 
   Plan run() {
     notePresetMissing();
+    noteTiersMissing();
+    noteTenancy();
     if (d.intent.specError() != null) {
       refuse(d.intent.specError());
+    } else if (choice.noneExists()) {
+      // Nothing could ever wake it: said at once, not at the first request.
+      d.stopAll();
+      d.enter(Phase.Failed, Reasons.TIER_NOT_FOUND, "no tier can run it: " + choice.summary());
     } else {
       switch (d.previousPhase == null ? Phase.Hibernated : d.previousPhase) {
         case Hibernated -> hibernated();
@@ -47,18 +52,52 @@ final class Decision {
     String preset = d.intent.missingPreset();
     if (preset != null
         && !EndpointConditions.saidPresetMissing(d.previous.getConditions(), preset)) {
-      d.warning(
-          EndpointConditions.PRESET_NOT_FOUND, null, EndpointConditions.presetNotFound(preset));
+      d.warning(Reasons.PRESET_NOT_FOUND, null, EndpointConditions.presetNotFound(preset));
     }
   }
 
-  /** A spec that cannot be served: nothing runs; journaled once, not on every reconcile. */
+  /** A GpuTier that does not exist: journaled once per set of missing tiers, as it is applied. */
+  private void noteTiersMissing() {
+    List<String> missing =
+        d.intent.tiers().stream().filter(t -> !d.observed.capacity().containsKey(t)).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    String text = EndpointConditions.tiersNotFound(missing);
+    if (!EndpointConditions.said(
+        d.previous.getConditions(), EndpointConditions.TIERS_RESOLVED, text)) {
+      d.warning(Reasons.TIER_NOT_FOUND, null, text);
+    }
+  }
+
+  /** A served name another endpoint owns, or projects the namespace refuses: journaled once. */
+  private void noteTenancy() {
+    Tenancy t = d.observed.tenancy();
+    var before = d.previous.getConditions();
+    if (t.conflict()
+        && !EndpointConditions.said(
+            before, EndpointConditions.SERVED_NAME_OWNED, t.conflictMessage())) {
+      d.warning(Reasons.SERVED_NAME_CONFLICT, null, t.conflictMessage());
+    }
+    if (t.grant().refusesAny()
+        && !EndpointConditions.said(
+            before, EndpointConditions.PROJECTS_ALLOWED, t.refusedMessage())) {
+      d.warning(Reasons.PROJECTS_REFUSED, null, t.refusedMessage());
+    }
+  }
+
+  /**
+   * A spec that cannot be served: nothing runs; journaled once, not on every reconcile. A missing
+   * preset was journaled by {@link #notePresetMissing}.
+   */
   private void refuse(String error) {
     d.stopAll();
-    if (d.phase != Phase.Failed || !INVALID_SPEC.equals(d.reason)) {
-      d.warning("WakeFailed", null, error);
+    String why = d.intent.missingPreset() != null ? Reasons.PRESET_NOT_FOUND : Reasons.INVALID_SPEC;
+    if (why.equals(Reasons.INVALID_SPEC)
+        && (d.phase != Phase.Failed || !why.equals(d.reason) || !error.equals(d.message))) {
+      d.warning(why, null, error);
     }
-    d.enter(Phase.Failed, INVALID_SPEC, error);
+    d.enter(Phase.Failed, why, error);
   }
 
   private void hibernated() {
@@ -69,8 +108,8 @@ final class Decision {
     d.stopAll();
     if (d.previousPhase == null) {
       String why = "asleep until the first request";
-      d.enter(Phase.Hibernated, "Created", why);
-      d.normal("Created", null, why);
+      d.enter(Phase.Hibernated, Reasons.CREATED, why);
+      d.normal(Reasons.CREATED, null, why);
     } else {
       d.enter(Phase.Hibernated, d.reason, d.message);
     }
@@ -83,8 +122,8 @@ final class Decision {
     }
     d.stopAll();
     if (d.intent.tiers().stream().mapToInt(t -> d.observed.tier(t).pods()).sum() == 0) {
-      d.enter(Phase.Hibernated, "Idle", "every engine pod is gone");
-      d.normal("Hibernated", null, "every engine pod is gone");
+      d.enter(Phase.Hibernated, Reasons.HIBERNATED, "every engine pod is gone");
+      d.normal(Reasons.HIBERNATED, null, "every engine pod is gone");
     }
   }
 
@@ -95,17 +134,15 @@ final class Decision {
       return;
     }
     d.stopAll();
-    if (usable != null) {
+    if (usable != null || d.reason != null && Reasons.SPEC_FAILURES.contains(d.reason)) {
       // Back to sleep: the gateway then holds the next request instead of failing it, and wakes us.
       d.hibernatedAt = d.now;
-      String why = "tier " + usable + " is usable again; the next request wakes the endpoint";
-      d.enter(Phase.Hibernated, d.specChanged ? "SpecChanged" : "BackOffExpired", why);
-      d.normal("Hibernated", null, why);
-      return;
-    }
-    if (INVALID_SPEC.equals(d.reason)) {
-      // The spec was fixed: what fails now is the tiers.
-      wake.fail("NoUsableTier", "no usable tier: " + choice.summary());
+      String why =
+          usable == null
+              ? "the spec can be served now; the next request wakes the endpoint"
+              : "tier " + usable + " is usable again; the next request wakes the endpoint";
+      d.enter(Phase.Hibernated, Reasons.HIBERNATED, why);
+      d.normal(Reasons.HIBERNATED, null, why);
       return;
     }
     // The failure's message stays until the spec changes: recomputing it would rewrite the status

@@ -22,29 +22,26 @@ public final class EndpointConditions {
   public static final String DEGRADED = "Degraded";
   public static final String TIERS_RESOLVED = "TiersResolved";
   public static final String PRESET_RESOLVED = "PresetResolved";
-  static final String PRESET_NOT_FOUND = "PresetNotFound";
+  public static final String SERVED_NAME_OWNED = "ServedNameOwned";
+  public static final String PROJECTS_ALLOWED = "ProjectsAllowed";
 
   private EndpointConditions() {}
 
   static List<Condition> of(
-      List<Condition> before, InferenceEndpointStatus status, Intent intent, Instant now) {
+      List<Condition> before,
+      InferenceEndpointStatus status,
+      Intent intent,
+      Tenancy tenancy,
+      Instant now) {
     Phase phase = status.getPhase();
-    boolean serving = phase == Phase.Ready || phase == Phase.Degraded;
     int ready = status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
     List<String> missing =
         status.getTiers().stream()
-            .filter(t -> "TierNotFound".equals(t.getReason()))
+            .filter(t -> Reasons.TIER_NOT_FOUND.equals(t.getReason()))
             .map(TierStatus::getName)
             .toList();
     return List.of(
-        condition(
-            before,
-            READY,
-            serving,
-            serving ? "Serving" : phase.name(),
-            status.getMessage(),
-            intent,
-            now),
+        ready(before, status, intent, tenancy, now),
         condition(
             before,
             AVAILABLE,
@@ -67,25 +64,89 @@ public final class EndpointConditions {
             before,
             TIERS_RESOLVED,
             missing.isEmpty(),
-            missing.isEmpty() ? "AllTiersFound" : "TierNotFound",
-            missing.isEmpty()
-                ? "every GpuTier named in spec.tiers exists"
-                : missing.stream()
-                        .map(t -> "GpuTier \"" + t + "\"")
-                        .collect(Collectors.joining(", "))
-                    + " not found",
+            missing.isEmpty() ? "AllTiersFound" : Reasons.TIER_NOT_FOUND,
+            missing.isEmpty() ? "every GpuTier named in spec.tiers exists" : tiersNotFound(missing),
             intent,
             now),
         condition(
             before,
             PRESET_RESOLVED,
             intent.missingPreset() == null,
-            intent.missingPreset() == null ? "PresetFound" : PRESET_NOT_FOUND,
+            intent.missingPreset() == null ? "PresetFound" : Reasons.PRESET_NOT_FOUND,
             intent.missingPreset() == null
                 ? "model.preset, if set, is in the model catalog"
                 : presetNotFound(intent.missingPreset()),
             intent,
+            now),
+        condition(
+            before,
+            SERVED_NAME_OWNED,
+            !tenancy.conflict(),
+            tenancy.conflict() ? Reasons.SERVED_NAME_CONFLICT : "FirstClaim",
+            tenancy.conflict() ? tenancy.conflictMessage() : tenancy.ownedMessage(),
+            intent,
+            now),
+        condition(
+            before,
+            PROJECTS_ALLOWED,
+            !tenancy.grant().refusesAny(),
+            tenancy.grant().refusesAny() ? Reasons.PROJECTS_REFUSED : "Allowed",
+            tenancy.grant().refusesAny() ? tenancy.refusedMessage() : tenancy.allowedMessage(),
+            intent,
             now));
+  }
+
+  /**
+   * Ready: serving under its served name. An endpoint whose name another one owns, or which no key
+   * may call, is not, whatever its phase: the phase still follows the lifecycle, since a qualified
+   * name (or a project let in later) may reach it.
+   */
+  private static Condition ready(
+      List<Condition> before,
+      InferenceEndpointStatus status,
+      Intent intent,
+      Tenancy tenancy,
+      Instant now) {
+    if (tenancy.conflict()) {
+      return condition(
+          before,
+          READY,
+          false,
+          Reasons.SERVED_NAME_CONFLICT,
+          tenancy.conflictMessage(),
+          intent,
+          now);
+    }
+    if (tenancy.unreachableByProjects()) {
+      return condition(
+          before, READY, false, Reasons.PROJECTS_REFUSED, tenancy.refusedMessage(), intent, now);
+    }
+    Phase phase = status.getPhase();
+    boolean serving = phase == Phase.Ready || phase == Phase.Degraded;
+    return condition(
+        before,
+        READY,
+        serving,
+        serving ? "Serving" : phase.name(),
+        status.getMessage(),
+        intent,
+        now);
+  }
+
+  static String tiersNotFound(List<String> missing) {
+    return missing.stream().map(t -> "GpuTier \"" + t + "\"").collect(Collectors.joining(", "))
+        + " not found";
+  }
+
+  /** Whether the conditions already said this: a condition of this type, False, this message. */
+  static boolean said(List<Condition> before, String type, String message) {
+    return before != null
+        && before.stream()
+            .anyMatch(
+                c ->
+                    type.equals(c.getType())
+                        && "False".equals(c.getStatus())
+                        && message.equals(c.getMessage()));
   }
 
   static String presetNotFound(String preset) {
@@ -94,13 +155,7 @@ public final class EndpointConditions {
 
   /** Whether the conditions already said that this preset is missing. */
   static boolean saidPresetMissing(List<Condition> before, String preset) {
-    return before != null
-        && before.stream()
-            .anyMatch(
-                c ->
-                    PRESET_RESOLVED.equals(c.getType())
-                        && "False".equals(c.getStatus())
-                        && presetNotFound(preset).equals(c.getMessage()));
+    return said(before, PRESET_RESOLVED, presetNotFound(preset));
   }
 
   private static Condition condition(

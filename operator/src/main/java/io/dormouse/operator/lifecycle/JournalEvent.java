@@ -4,8 +4,7 @@ package io.dormouse.operator.lifecycle;
  * One entry of the operations journal: a Kubernetes Event on the endpoint.
  *
  * @param warning Warning rather than Normal
- * @param reason Created, Waking, Ready, TierFallback, WakeFailed, Hibernating, Hibernated,
- *     TierRetry, TierMovedBack, ReplicaUnavailable or PresetNotFound
+ * @param reason one of {@link Reasons}
  * @param tier the tier concerned, or null
  */
 public record JournalEvent(boolean warning, String reason, String tier, String message) {

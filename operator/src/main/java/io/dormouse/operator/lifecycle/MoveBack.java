@@ -42,7 +42,7 @@ final class MoveBack {
     d.backOff(retrying, problem);
     d.fallbacks.add(new Fallback(retrying, active, problem.reason()));
     d.warning(
-        "TierFallback",
+        Reasons.TIER_FALLBACK,
         retrying,
         "retry of tier "
             + retrying
@@ -73,7 +73,7 @@ final class MoveBack {
       d.start(higher);
       tier.setLastRetryTime(d.now.toString());
       d.normal(
-          "TierRetry",
+          Reasons.TIER_RETRY,
           higher,
           "serving on tier " + active + "; trying to move back up to tier " + higher);
       d.deadline(d.now.plus(d.intent.tierStartTimeout()));
@@ -123,7 +123,7 @@ final class MoveBack {
             + lower
             + ", which scales to 0 after "
             + GoDuration.format(d.intent.drainDelay());
-    d.normal("TierMovedBack", higher, why);
-    d.record(d.phase, d.phase, higher, "TierMovedBack", why);
+    d.normal(Reasons.TIER_MOVED_BACK, higher, why);
+    d.record(d.phase, d.phase, higher, Reasons.TIER_MOVED_BACK, why);
   }
 }

@@ -11,17 +11,30 @@ import java.util.Map;
  * @param tiers what runs on each tier of the spec (absent tiers have nothing)
  * @param leaseRenewTime the activity Lease's renewTime, or null when no gateway wrote one
  * @param capacity the GpuTiers that exist, by name; a spec tier missing here does not exist
+ * @param tenancy whether the endpoint owns its served name, and what its namespace allows
  */
 public record Observation(
     Intent intent,
     InferenceEndpointStatus previous,
     Map<String, TierObservation> tiers,
     Instant leaseRenewTime,
-    Map<String, TierCapacity> capacity) {
+    Map<String, TierCapacity> capacity,
+    Tenancy tenancy) {
 
   public Observation {
     tiers = Map.copyOf(tiers);
     capacity = Map.copyOf(capacity);
+    tenancy = tenancy == null ? Tenancy.NONE : tenancy;
+  }
+
+  /** An endpoint that owns its served name in an unrestricted namespace. */
+  public Observation(
+      Intent intent,
+      InferenceEndpointStatus previous,
+      Map<String, TierObservation> tiers,
+      Instant leaseRenewTime,
+      Map<String, TierCapacity> capacity) {
+    this(intent, previous, tiers, leaseRenewTime, capacity, Tenancy.NONE);
   }
 
   TierObservation tier(String name) {

@@ -63,8 +63,8 @@ final class Serving {
             + " (idleTimeout "
             + GoDuration.format(d.intent.idleTimeout())
             + ")";
-    d.enter(Phase.Hibernating, "Idle", why);
-    d.normal("Hibernating", null, why);
+    d.enter(Phase.Hibernating, Reasons.HIBERNATING, why);
+    d.normal(Reasons.HIBERNATING, null, why);
   }
 
   /** e.g. spot capacity reclaimed: wake the same tier again, its attempt starting now. */
@@ -72,8 +72,8 @@ final class Serving {
     d.stopAllBut(tier);
     d.start(tier);
     String why = "tier " + tier + " lost every ready replica; waking it again";
-    d.enter(Phase.Waking, "ReplicaUnavailable", why);
-    d.warning("ReplicaUnavailable", tier, why);
+    d.enter(Phase.Waking, Reasons.REPLICA_UNAVAILABLE, why);
+    d.warning(Reasons.REPLICA_UNAVAILABLE, tier, why);
     d.deadline(d.now.plus(d.intent.tierStartTimeout()));
   }
 
@@ -91,12 +91,12 @@ final class Serving {
     String serving = message(d, ready, active);
     if (ready >= d.intent.replicas()) {
       if (d.phase == Phase.Degraded) {
-        d.normal("Ready", active, "all replicas ready again: " + serving);
+        d.normal(Reasons.READY, active, "all replicas ready again: " + serving);
       }
-      d.enter(Phase.Ready, d.phase == Phase.Degraded ? "ReplicasReady" : d.reason, serving);
+      d.enter(Phase.Ready, Reasons.READY, serving);
     } else if (ready < before || d.phase == Phase.Ready && startOverdue(active)) {
-      d.warning("ReplicaUnavailable", active, serving);
-      d.enter(Phase.Degraded, "ReplicaUnavailable", serving);
+      d.warning(Reasons.REPLICA_UNAVAILABLE, active, serving);
+      d.enter(Phase.Degraded, Reasons.REPLICA_UNAVAILABLE, serving);
     } else {
       d.message = serving;
     }

@@ -36,7 +36,8 @@ final class StatusAssembly {
     status.setTiers(tiers);
     status.setHistory(history(d));
     status.setConditions(
-        EndpointConditions.of(d.previous.getConditions(), status, d.intent, d.now));
+        EndpointConditions.of(
+            d.previous.getConditions(), status, d.intent, d.observed.tenancy(), d.now));
     return new Plan(
         d.replicas,
         status,

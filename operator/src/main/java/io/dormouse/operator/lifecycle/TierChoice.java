@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  */
 final class TierChoice {
 
-  static final String TIER_NOT_FOUND = "TierNotFound";
+  static final String TIER_NOT_FOUND = Reasons.TIER_NOT_FOUND;
 
   private final Draft d;
 
@@ -20,6 +20,11 @@ final class TierChoice {
 
   static String notFound(String tier) {
     return "GpuTier \"" + tier + "\" not found";
+  }
+
+  /** Whether no GpuTier named in the spec exists: nothing could ever wake the endpoint. */
+  boolean noneExists() {
+    return d.intent.tiers().stream().noneMatch(d.observed.capacity()::containsKey);
   }
 
   /** The first tier in priority order that can take the endpoint now, or null. */

@@ -28,15 +28,18 @@ final class Wake {
   void begin() {
     String tier = choice.firstUsable();
     if (tier == null) {
-      fail("NoUsableTier", "no usable tier: " + choice.summary());
+      fail("no usable tier: " + choice.summary());
       return;
     }
     d.stopAllBut(tier);
     d.start(tier);
     d.activeTier = tier;
     String why = "waking " + d.intent.replicas() + " replica(s) on tier " + tier;
-    d.enter(Phase.Waking, d.intent.alwaysOn() ? "AlwaysOn" : "Demand", why);
-    d.normal("Waking", tier, why);
+    if (d.intent.alwaysOn()) {
+      why += " (alwaysOn)";
+    }
+    d.enter(Phase.Waking, Reasons.WAKING, why);
+    d.normal(Reasons.WAKING, tier, why);
     d.deadline(d.now.plus(d.intent.tierStartTimeout()));
   }
 
@@ -64,10 +67,11 @@ final class Wake {
     d.deadline(d.attemptStarted(tier).plus(d.intent.tierStartTimeout()));
   }
 
-  void fail(String why, String text) {
+  /** A wake that was asked for found no usable tier: the one place a wake failure is counted. */
+  void fail(String text) {
     d.stopAll();
-    d.enter(Phase.Failed, why, text);
-    d.warning("WakeFailed", null, text);
+    d.enter(Phase.Failed, Reasons.WAKE_FAILED, text);
+    d.warning(Reasons.WAKE_FAILED, null, text);
   }
 
   private void becomeReady(String tier) {
@@ -78,8 +82,8 @@ final class Wake {
     d.wakeCompleted = new WakeCompleted(tier, took);
     // The status says what later decisions say too, so that it is written once per wake.
     String serving = Serving.message(d, d.ready(tier), tier);
-    d.enter(Phase.Ready, "ReplicaReady", serving);
-    d.normal("Ready", tier, serving + "; woke in " + GoDuration.format(took.withNanos(0)));
+    d.enter(Phase.Ready, Reasons.READY, serving);
+    d.normal(Reasons.READY, tier, serving + "; woke in " + GoDuration.format(took.withNanos(0)));
     d.deadline(activity.idleDeadline());
   }
 
@@ -88,9 +92,7 @@ final class Wake {
     String next = choice.firstUsable();
     if (next == null) {
       d.fallbacks.add(new Fallback(tier, Fallback.NONE, problem.reason()));
-      fail(
-          "AllTiersFailed",
-          "tier " + tier + ": " + problem.message() + "; no usable tier: " + choice.summary());
+      fail("tier " + tier + ": " + problem.message() + "; no usable tier: " + choice.summary());
       return;
     }
     d.stopAllBut(next);
@@ -98,10 +100,10 @@ final class Wake {
     d.activeTier = next;
     d.fallbacks.add(new Fallback(tier, next, problem.reason()));
     String why = "tier " + tier + ": " + problem.message() + "; waking on tier " + next;
-    d.warning("TierFallback", next, why);
+    d.warning(Reasons.TIER_FALLBACK, next, why);
     // Still Waking: the wake goes on, on another tier.
-    d.record(Phase.Waking, Phase.Waking, next, "TierFallback", why);
-    d.reason = "TierFallback";
+    d.record(Phase.Waking, Phase.Waking, next, Reasons.TIER_FALLBACK, why);
+    d.reason = Reasons.TIER_FALLBACK;
     d.message = why;
     d.deadline(d.now.plus(d.intent.tierStartTimeout()));
   }

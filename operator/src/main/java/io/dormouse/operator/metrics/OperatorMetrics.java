@@ -46,6 +46,17 @@ public final class OperatorMetrics {
     gauges.maintenance.set(maintenance ? 1 : 0);
   }
 
+  /**
+   * dormouse_endpoint_served_name_conflict (1 while another endpoint owns the served name) and
+   * dormouse_endpoint_projects_refused (1 while the namespace refuses part of spec.access).
+   */
+  public void tenancy(String namespace, String endpoint, boolean conflict, boolean refused) {
+    EndpointGauges gauges =
+        endpoints.computeIfAbsent(namespace + "/" + endpoint, k -> register(namespace, endpoint));
+    gauges.conflict.set(conflict ? 1 : 0);
+    gauges.refused.set(refused ? 1 : 0);
+  }
+
   /** Drops the gauges of endpoints that no longer exist (keys are namespace/name). */
   public void retainEndpoints(Set<String> live) {
     endpoints
@@ -90,7 +101,7 @@ public final class OperatorMetrics {
   /** dormouse_endpoint_wake_failures_total. */
   public void wakeFailed(String namespace, String endpoint) {
     Counter.builder("dormouse.endpoint.wake.failures")
-        .description("Wakes that ended with no usable tier")
+        .description("Wakes asked for (by a request or alwaysOn) that found no usable tier")
         .tags("namespace", namespace, "endpoint", endpoint)
         .register(registry)
         .increment();
@@ -126,6 +137,16 @@ public final class OperatorMetrics {
             .tags(tags)
             .register(registry));
     gauges.meters.add(
+        Gauge.builder("dormouse.endpoint.served.name.conflict", gauges.conflict, AtomicInteger::get)
+            .description("1 while another endpoint, which claimed it first, owns the served name")
+            .tags(tags)
+            .register(registry));
+    gauges.meters.add(
+        Gauge.builder("dormouse.endpoint.projects.refused", gauges.refused, AtomicInteger::get)
+            .description("1 while the namespace refuses part of spec.access")
+            .tags(tags)
+            .register(registry));
+    gauges.meters.add(
         Gauge.builder("dormouse.endpoint.maintenance", gauges.maintenance, AtomicInteger::get)
             .description("1 while spec.maintenance silences the endpoint's alerts")
             .tags(tags)
@@ -137,6 +158,8 @@ public final class OperatorMetrics {
     final AtomicReference<Phase> phase = new AtomicReference<>();
     final AtomicInteger ready = new AtomicInteger();
     final AtomicInteger maintenance = new AtomicInteger();
+    final AtomicInteger conflict = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
     final List<Meter> meters = new ArrayList<>();
   }
 

@@ -1,19 +1,23 @@
 package io.dormouse.operator.reconcile;
 
+import io.dormouse.api.tenancy.Claim;
 import io.dormouse.api.v1alpha1.GpuTier;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
 import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.operator.lifecycle.EndpointConditions;
 import io.dormouse.operator.lifecycle.Intent;
 import io.dormouse.operator.lifecycle.Lifecycle;
 import io.dormouse.operator.lifecycle.Observation;
 import io.dormouse.operator.lifecycle.Plan;
+import io.dormouse.operator.lifecycle.Tenancy;
 import io.dormouse.operator.lifecycle.TierObservation;
 import io.dormouse.operator.metrics.OperatorMetrics;
 import io.dormouse.operator.presets.EffectiveSpec;
 import io.dormouse.operator.presets.PresetCatalog;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -44,8 +48,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SDK glue of an InferenceEndpoint: observe its Deployments, pods, Lease, the GpuTiers and the
- * preset catalog; let the {@link Lifecycle} decide; apply the plan; record status and journal.
+ * The SDK glue of an InferenceEndpoint: observe its Deployments, pods, Lease, the GpuTiers, the
+ * preset catalog, the other endpoints' served names and its namespace's declared projects; let the
+ * {@link Lifecycle} decide; apply the plan; record status and journal.
  */
 public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
 
@@ -59,7 +64,8 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
       String presetsConfigMap,
       Duration maxReconcileInterval,
       Duration drainDelay,
-      String identity) {}
+      String identity,
+      boolean requireDeclaredProjects) {}
 
   private final Config config;
   private final Clock clock;
@@ -77,6 +83,8 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private InformerEventSource<Lease, InferenceEndpoint> leases;
   private InformerEventSource<GpuTier, InferenceEndpoint> gpuTiers;
   private InformerEventSource<ConfigMap, InferenceEndpoint> presets;
+  private InformerEventSource<InferenceEndpoint, InferenceEndpoint> servedNames;
+  private InformerEventSource<Namespace, InferenceEndpoint> namespaces;
 
   public EndpointReconciler(Config config, Clock clock, OperatorMetrics metrics) {
     this.config = config;
@@ -142,7 +150,76 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(deployments, pods, services, networkPolicies, leases, gpuTiers, presets);
+    // Every endpoint of the cluster, even with watchNamespaces set: served names are one
+    // cluster-wide space, and the gateways judge claims against all of them.
+    servedNames =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(InferenceEndpoint.class, InferenceEndpoint.class)
+                .withName("servednames")
+                .withWatchAllNamespaces()
+                .withOnUpdateFilter(
+                    (InferenceEndpoint a, InferenceEndpoint b) ->
+                        !Claim.servedName(a).equals(Claim.servedName(b)))
+                .withSecondaryToPrimaryMapper(
+                    (InferenceEndpoint changed) -> rivals(changed, context))
+                .build(),
+            context);
+    namespaces =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Namespace.class, InferenceEndpoint.class)
+                .withName("namespaces")
+                .withWatchAllNamespaces()
+                .withOnUpdateFilter(
+                    (Namespace a, Namespace b) -> !Objects.equals(declared(a), declared(b)))
+                .withSecondaryToPrimaryMapper(
+                    (Namespace ns) ->
+                        context
+                            .getPrimaryCache()
+                            .list(ns.getMetadata().getName())
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(
+        deployments,
+        pods,
+        services,
+        networkPolicies,
+        leases,
+        gpuTiers,
+        presets,
+        servedNames,
+        namespaces);
+  }
+
+  /**
+   * The endpoints whose verdict a claim's arrival, rename or departure may change: those claiming
+   * the same name or the qualified name it now has, and those not owning theirs today.
+   */
+  private static Set<ResourceID> rivals(
+      InferenceEndpoint changed, EventSourceContext<InferenceEndpoint> context) {
+    Claim claim = Claim.of(changed);
+    Set<String> names = Set.of(claim.servedName(), claim.qualifiedName());
+    return context
+        .getPrimaryCache()
+        .list(e -> names.contains(Claim.servedName(e)) || notOwning(e))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static boolean notOwning(InferenceEndpoint e) {
+    return e.getStatus() != null
+        && e.getStatus().getConditions() != null
+        && e.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    EndpointConditions.SERVED_NAME_OWNED.equals(c.getType())
+                        && "False".equals(c.getStatus()));
+  }
+
+  private static String declared(Namespace ns) {
+    Map<String, String> annotations = ns.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Wiring.ANNOTATION_ALLOWED_PROJECTS);
   }
 
   /** An informer of objects that name their endpoint in the dormouse.io/endpoint label. */
@@ -201,6 +278,16 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
             ? null
             : lease.getSpec().getRenewTime().toInstant();
 
+    Tenancy tenancy =
+        TenancyObserver.of(
+            endpoint,
+            servedNames.list().toList(),
+            namespaces
+                .get(new ResourceID(namespace))
+                .map(EndpointReconciler::declared)
+                .orElse(null),
+            config.requireDeclaredProjects());
+
     Set<String> live =
         context
             .getPrimaryCache()
@@ -225,7 +312,8 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                         renewed,
                         capacity.entrySet().stream()
                             .filter(e -> intent.tiers().contains(e.getKey()))
-                            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
+                            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                        tenancy)));
 
     applier.apply(
         endpoint,

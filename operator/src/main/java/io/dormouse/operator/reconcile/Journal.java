@@ -2,9 +2,11 @@ package io.dormouse.operator.reconcile;
 
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.operator.lifecycle.EndpointConditions;
 import io.dormouse.operator.lifecycle.Fallback;
 import io.dormouse.operator.lifecycle.JournalEvent;
 import io.dormouse.operator.lifecycle.Plan;
+import io.dormouse.operator.lifecycle.Reasons;
 import io.dormouse.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -59,7 +61,9 @@ final class Journal {
         LOG.info("endpoint {}/{}: {}: {}", namespace, name, event.reason(), event.message());
       }
       post(endpoint, event);
-      if ("WakeFailed".equals(event.reason())) {
+      // Only a wake that was asked for ends in WakeFailed; a spec that cannot be served says so
+      // with its own reason and is no wake failure.
+      if (Reasons.WAKE_FAILED.equals(event.reason())) {
         metrics.wakeFailed(namespace, name);
       }
     }
@@ -74,6 +78,17 @@ final class Journal {
         after.getPhase(),
         after.getReadyReplicas() == null ? 0 : after.getReadyReplicas(),
         endpoint.getSpec().isMaintenance());
+    metrics.tenancy(
+        namespace,
+        name,
+        isFalse(after, EndpointConditions.SERVED_NAME_OWNED),
+        isFalse(after, EndpointConditions.PROJECTS_ALLOWED));
+  }
+
+  private static boolean isFalse(InferenceEndpointStatus status, String type) {
+    return status.getConditions() != null
+        && status.getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "False".equals(c.getStatus()));
   }
 
   private void post(InferenceEndpoint endpoint, JournalEvent entry) {

@@ -109,7 +109,7 @@ public final class EngineDeployment {
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
-        .withContainers(container(spec, gpuTier))
+        .withContainers(container(endpoint, spec, gpuTier))
         .withVolumes(volumes(spec))
         .endSpec()
         .endTemplate()
@@ -117,12 +117,17 @@ public final class EngineDeployment {
         .build();
   }
 
-  static List<String> args(EffectiveSpec spec) {
+  /**
+   * vLLM answers to the served name and to the qualified {@code <namespace>/<servedName>}: the
+   * gateway forwards the client's body unchanged, whichever of the two the client sent.
+   */
+  static List<String> args(String namespace, EffectiveSpec spec) {
     List<String> args = new ArrayList<>();
     args.add("--model");
     args.add(spec.model());
     args.add("--served-model-name");
     args.add(spec.servedName());
+    args.add(namespace + "/" + spec.servedName());
     args.add("--tensor-parallel-size");
     args.add(Integer.toString(spec.gpusPerReplica()));
     args.add("--port");
@@ -131,12 +136,13 @@ public final class EngineDeployment {
     return args;
   }
 
-  private static Container container(EffectiveSpec spec, GpuTierSpec gpuTier) {
+  private static Container container(
+      InferenceEndpoint endpoint, EffectiveSpec spec, GpuTierSpec gpuTier) {
     Quantity gpus = new Quantity(Integer.toString(spec.gpusPerReplica()));
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(spec.image())
-        .withArgs(args(spec))
+        .withArgs(args(endpoint.getMetadata().getNamespace(), spec))
         .addNewPort()
         .withName(Wiring.ENGINE_PORT_NAME)
         .withContainerPort(Wiring.ENGINE_PORT)

@@ -165,8 +165,11 @@ class LifecycleScenarioTest {
     Plan fixed = w.now(60).step();
 
     assertThat(fixed.status().getPhase()).isEqualTo(Phase.Failed);
-    assertThat(fixed.status().getReason()).isEqualTo("NoUsableTier");
+    assertThat(fixed.status().getReason()).isEqualTo("TierNotFound");
     assertThat(fixed.status().getMessage()).contains("GpuTier \"a\" not found");
+    assertThat(fixed.events())
+        .as("no wake was asked for")
+        .noneMatch(e -> e.reason().equals("WakeFailed"));
   }
 
   @Test

@@ -73,6 +73,7 @@ class LifecycleTableTest {
             0,
             0,
             989L,
+            "TierNotFound",
             "WakeFailed"),
         row(
             "the woken tier has a ready replica: Ready",
@@ -297,6 +298,7 @@ class LifecycleTableTest {
             0,
             1,
             300L,
+            "TierNotFound",
             "Waking"),
         row(
             "serving below the top tier, retry due: try the higher tier too",
@@ -369,6 +371,7 @@ class LifecycleTableTest {
             0,
             1,
             300L,
+            "TierNotFound",
             "Waking"),
         row(
             "the waking tier's GpuTier was deleted: fall back to the next tier",
@@ -377,6 +380,7 @@ class LifecycleTableTest {
             0,
             1,
             300L,
+            "TierNotFound",
             "TierFallback"),
         row(
             "the serving tier was removed from the spec: wake on what the spec names",
@@ -414,13 +418,60 @@ class LifecycleTableTest {
             0,
             290L),
         row(
-            "a spec that cannot be served: Failed",
-            w -> w.now(0).specError = "preset \"x\" not found",
+            "a spec that cannot be served: Failed, and no wake failed",
+            w -> w.now(0).specError = "no model: set model.name or a preset that names one",
             Failed,
             0,
             0,
             NONE,
-            "WakeFailed"));
+            "InvalidSpec"),
+        row(
+            "a preset missing and no model.name: Failed, said once",
+            w -> {
+              w.now(0).specError = "preset \"x\" is not in the model catalog";
+              w.missingPreset = "x";
+            },
+            Failed,
+            0,
+            0,
+            NONE,
+            "PresetNotFound"),
+        row(
+            "no GpuTier of the spec exists: Failed as soon as it is applied",
+            w -> w.now(0).noTier("a").noTier("b"),
+            Failed,
+            0,
+            0,
+            NONE,
+            "TierNotFound"),
+        row(
+            "one GpuTier of the spec is missing: asleep, and said",
+            w -> w.now(0).noTier("b"),
+            Hibernated,
+            0,
+            0,
+            NONE,
+            "TierNotFound",
+            "Created"),
+        row(
+            "every tier gone while serving: Failed, no wake asked for",
+            w -> w.was(Ready, "a", 0).running("a", 1, 1).lease(10L).now(20).noTier("a").noTier("b"),
+            Failed,
+            0,
+            0,
+            NONE,
+            "TierNotFound"),
+        row(
+            "failed for a missing tier, which now exists though full: asleep until asked",
+            w -> {
+              w.was(Failed, null, 0).now(30).cap("a", 8, 8).cap("b", 8, 8);
+              w.status.setReason("TierNotFound");
+            },
+            Hibernated,
+            0,
+            0,
+            NONE,
+            "Hibernated"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -490,7 +541,7 @@ class LifecycleTableTest {
                         .lease(10L)
                         .now(11),
             "FFTF",
-            "NoUsableTier"),
+            "WakeFailed"),
         Arguments.of(
             "hibernating, a pod still terminating",
             (Consumer<World>)

@@ -35,6 +35,7 @@ final class World {
   long now;
   Long lease;
   InferenceEndpointStatus status;
+  Tenancy tenancy;
   final Map<String, TierObservation> seen = new LinkedHashMap<>();
   final Map<String, TierCapacity> caps = new LinkedHashMap<>();
 
@@ -172,7 +173,8 @@ final class World {
         status,
         seen,
         lease == null ? null : at(lease),
-        caps);
+        caps,
+        tenancy);
   }
 
   Plan decide() {

@@ -44,6 +44,20 @@ class OperatorMetricsTest {
   }
 
   @Test
+  void aServedNameConflictAndRefusedProjectsAreGauges() {
+    metrics.tenancy("aaa", "llama3-8b", true, false);
+    metrics.tenancy("ml-serving", "llama3-8b", false, true);
+
+    assertThat(registry.scrape())
+        .contains(
+            "dormouse_endpoint_served_name_conflict{endpoint=\"llama3-8b\",namespace=\"aaa\"} 1.0")
+        .contains(
+            "dormouse_endpoint_served_name_conflict{endpoint=\"llama3-8b\",namespace=\"ml-serving\"} 0.0")
+        .contains(
+            "dormouse_endpoint_projects_refused{endpoint=\"llama3-8b\",namespace=\"ml-serving\"} 1.0");
+  }
+
+  @Test
   void aDeletedEndpointsGaugesGo() {
     metrics.observe("team", "gone", Phase.Hibernated, 0, false);
     metrics.observe("team", "kept", Phase.Hibernated, 0, false);

@@ -95,7 +95,7 @@ class BuildersTest {
     Container c = pod.getContainers().get(0);
     assertThat(c.getArgs())
         .containsSubsequence("--model", "meta-llama/Meta-Llama-3-70B-Instruct")
-        .containsSubsequence("--served-model-name", "llama-70b")
+        .containsSubsequence("--served-model-name", "llama-70b", "team/llama-70b")
         .containsSubsequence("--tensor-parallel-size", "4")
         .containsSubsequence("--port", "8000")
         .endsWith("--max-model-len=8192");

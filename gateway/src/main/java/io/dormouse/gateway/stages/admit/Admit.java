@@ -51,7 +51,8 @@ public final class Admit implements Handler<RoutingContext> {
     }
     metrics.rateLimited(
         r.ref().namespace(), r.ref().name(), x.project(), admission.refusedBy().name());
-    long ms = Math.max(1, admission.retryAfterNanos() / 1_000_000);
+    // The refusing limit's x-ratelimit-reset-* header tells the same wait, in the same ms.
+    long ms = admission.retryAfterNanos() / 1_000_000;
     ctx.fail(
         new Refusal(
             new OpenAiError(

@@ -54,12 +54,15 @@ public final class Forward implements Handler<RoutingContext> {
     Backend backend = x.backend;
     EndpointTraffic traffic = fleet.traffic(x.route.ref());
     Buffer body = x.body;
-    if (x.summary.stream()) {
-      try {
-        body = Buffer.buffer(StreamOptions.withUsage(x.body.getBytes()));
-      } catch (IOException e) {
-        body = x.body; // parsed before, so this does not happen; forward it untouched if it does
+    try {
+      if (!x.summary.model().equals(x.route.servedName())) {
+        body = Buffer.buffer(StreamOptions.withModel(body.getBytes(), x.route.servedName()));
       }
+      if (x.summary.stream()) {
+        body = Buffer.buffer(StreamOptions.withUsage(body.getBytes()));
+      }
+    } catch (IOException e) {
+      body = x.body; // parsed before, so this does not happen; forward it untouched if it does
     }
     new UpstreamCall(
             client,

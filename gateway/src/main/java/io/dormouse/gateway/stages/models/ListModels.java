@@ -1,6 +1,5 @@
 package io.dormouse.gateway.stages.models;
 
-import io.dormouse.gateway.routing.EndpointRoute;
 import io.dormouse.gateway.routing.RouteTable;
 import io.dormouse.gateway.stages.Exchange;
 import io.vertx.core.Handler;
@@ -10,7 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
-/** {@code GET /v1/models}: the models the caller's project may use, with their phase. */
+/**
+ * {@code GET /v1/models}: the models the caller's project may use (each once, under the name that
+ * reaches it), with their phase.
+ */
 public final class ListModels implements Handler<RoutingContext> {
 
   private final Supplier<RouteTable> routes;
@@ -23,10 +25,11 @@ public final class ListModels implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Exchange x = Exchange.of(ctx);
     JsonArray data = new JsonArray();
-    for (EndpointRoute r : routes.get().visibleTo(x.project())) {
+    for (RouteTable.Listed m : routes.get().visibleTo(x.project())) {
+      var r = m.route();
       data.add(
           new JsonObject()
-              .put("id", r.servedName())
+              .put("id", m.id())
               .put("object", "model")
               .put("created", 0)
               .put("owned_by", r.ref().namespace())

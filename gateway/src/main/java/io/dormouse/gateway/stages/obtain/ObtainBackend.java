@@ -84,7 +84,7 @@ public final class ObtainBackend implements Handler<RoutingContext> {
                       + x.route.servedName()
                       + "; retry shortly.",
                   null),
-              Map.of("Retry-After", "2"),
+              Map.of(),
               false));
     }
     if (((EndpointDispatcher.Queued) submitted).signalWake()) {
@@ -153,8 +153,8 @@ public final class ObtainBackend implements Handler<RoutingContext> {
     }
 
     /**
-     * The wait hit {@code wakeTimeout}. SDKs must not retry this at once ({@code x-should-retry:
-     * false}): a retry would only wait as long again.
+     * The wait hit {@code wakeTimeout}. SDKs must not retry this ({@code x-should-retry: false}): a
+     * retry would only wait as long again. No {@code Retry-After}, which would say the opposite.
      */
     private void deadline() {
       deadlineTimer = -1;
@@ -185,8 +185,7 @@ public final class ObtainBackend implements Handler<RoutingContext> {
                       + seconds
                       + "s; try again later.",
                   null);
-      promise.tryFail(
-          new Refusal(error, Map.of("Retry-After", "30", "x-should-retry", "false"), false));
+      promise.tryFail(new Refusal(error)); // its retry story: x-should-retry: false
     }
 
     private void heartbeat() {

@@ -88,7 +88,10 @@ public final class ReadAndRoute implements Handler<RoutingContext> {
         OpenAiError.invalidRequest(
             404,
             "model_not_found",
-            "The model `" + model + "` does not exist or you do not have access to it.",
+            "The model `"
+                + model
+                + "` does not exist or you do not have access to it."
+                + " GET /v1/models lists the models this key may use.",
             "model"));
   }
 
