@@ -60,7 +60,7 @@ public final class GatewayMain implements Callable<Integer> {
   @Option(
       names = "--native-transport",
       negatable = true,
-      defaultValue = "${env:DORMOUSE_NATIVE_TRANSPORT:-true}",
+      defaultValue = "${env:DORMOUSE_NATIVE_TRANSPORT:-false}",
       fallbackValue = "true",
       description = "Netty's epoll transport where it loads, else NIO (default ${DEFAULT-VALUE}).")
   boolean nativeTransport;
