@@ -133,4 +133,46 @@ class TokenBucketTest {
     clock.advance(Duration.ofMillis(100));
     assertThat(bucket.level(nanos(clock))).isCloseTo(6, org.assertj.core.data.Offset.offset(1e-9));
   }
+
+  @Test
+  void aCostAMillionthShortIsAvailableAndSoIsABucketAMillionthShortOfFull() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket bucket = new TokenBucket(10, 10, clock.instant());
+    bucket.tryTake(5, clock.instant());
+    bucket.refund(-1e-6, clock.instant()); // refill arithmetic in doubles loses such crumbs
+    assertThat(bucket.canTake(5, clock.instant())).isTrue();
+    assertThat(bucket.canTake(5.001, clock.instant())).isFalse();
+
+    TokenBucket almostFull = new TokenBucket(10, 10, clock.instant());
+    almostFull.refund(-1e-6, clock.instant());
+    assertThat(almostFull.canTake(15, clock.instant())).as("full: beyond capacity").isTrue();
+  }
+
+  @Test
+  void everyQuestionCountsTheTimeSinceTheLastOne() {
+    MutableClock clock = MutableClock.atEpoch();
+    TokenBucket waits = new TokenBucket(10, 10, clock.instant());
+    waits.tryTake(10, clock.instant());
+    clock.advance(Duration.ofMillis(500));
+    assertThat(waits.waitFor(10, clock.instant()).toMillis()).isEqualTo(500);
+
+    TokenBucket fills = new TokenBucket(10, 10, clock.instant());
+    fills.tryTake(10, clock.instant());
+    clock.advance(Duration.ofMillis(500));
+    assertThat(fills.untilFull(clock.instant()).toMillis()).isEqualTo(500);
+
+    // a refund lands on the refilled level, so the cap applies to what is there now
+    TokenBucket refunds = new TokenBucket(10, 10, clock.instant());
+    refunds.tryTake(2, clock.instant());
+    clock.advance(Duration.ofMillis(500)); // refills to the cap of 10
+    refunds.refund(-5, clock.instant());
+    assertThat(refunds.level(clock.instant())).isEqualTo(5);
+
+    // the time before a new rate was earned at the old one
+    TokenBucket rerated = new TokenBucket(10, 10, clock.instant());
+    rerated.tryTake(10, clock.instant());
+    clock.advance(Duration.ofMillis(500));
+    rerated.reconfigure(100, 100, clock.instant());
+    assertThat(rerated.level(clock.instant())).isEqualTo(5);
+  }
 }

@@ -254,4 +254,38 @@ class EndpointDispatcherTest {
         .extracting(EndpointDispatcher.Assignment::waiter)
         .containsExactly(3);
   }
+
+  @Test
+  void requestsServedWithoutAWakeStillCountAsActivity() {
+    d.configure(4, 100, false, null);
+    d.backendsChanged(List.of(A));
+    assertThat(d.hasReadyBackend()).isTrue();
+    d.done(((Dispatch) d.submit(1, clock.instant())).backend());
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("a request came since the last write").isTrue();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("nothing since").isFalse();
+  }
+
+  @Test
+  void aSlotFreedByAnUnreachableBackendGoesToTheNextWaiter() {
+    d.configure(1, 100, false, null);
+    d.backendsChanged(List.of(A));
+    d.submit(1, clock.instant());
+    assertThat(d.submit(2, clock.instant())).isEqualTo(new Queued(false));
+    assertThat(d.unreachable(A, clock.instant()))
+        .extracting(EndpointDispatcher.Assignment::waiter)
+        .containsExactly(2);
+  }
+
+  @Test
+  void shutdownTakesEveryWaiterAndLeavesNone() {
+    d.configure(1, 100, false, null);
+    assertThat(d.hasReadyBackend()).isFalse();
+    d.submit(1, clock.instant());
+    d.submit(2, clock.instant());
+    assertThat(d.drainAll()).containsExactly(1, 2);
+    assertThat(d.waiting()).isZero();
+    assertThat(d.drainAll()).isEmpty();
+  }
 }

@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.TierState;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -493,8 +495,10 @@ class LifecycleTableTest {
     assertThat(plan.replicasOf("a")).as("replicas of tier a").isEqualTo(a);
     assertThat(plan.replicasOf("b")).as("replicas of tier b").isEqualTo(b);
     assertThat(plan.events()).extracting(JournalEvent::reason).containsExactlyElementsOf(events);
-    System.out.println(
-        "RECHECK|" + name + "|" + plan.recheckAfter().map(d -> d.toSeconds()).orElse(null));
+    assertThat(plan.recheckAfter())
+        .as("when to decide again")
+        .isEqualTo(
+            recheck == NONE ? Optional.empty() : Optional.of(Duration.ofSeconds(recheck)));
   }
 
   static Stream<Arguments> conditionRows() {
