@@ -88,3 +88,57 @@ seccompProfile:
 {{- $left := sub (sub (int .Values.gateway.terminationGracePeriodSeconds) (int .Values.gateway.preStopSleepSeconds)) 10 -}}
 {{- max $left 1 -}}
 {{- end }}
+
+{{- define "dormouse.postgres.name" -}}dormouse-postgres{{- end }}
+
+{{/* The Secret holding the ledger's user and password. */}}
+{{- define "dormouse.ledger.secret" -}}
+{{- .Values.ledger.postgres.existingSecret | default (include "dormouse.postgres.name" .) -}}
+{{- end }}
+
+{{/* The ledger's connection settings, as the operator and gateway read them (LedgerSettings). */}}
+{{- define "dormouse.ledger.env" -}}
+{{- if .Values.ledger.enabled }}
+{{- $pg := .Values.ledger.postgres }}
+- name: DORMOUSE_LEDGER_ENABLED
+  value: "true"
+- name: DORMOUSE_LEDGER_HOST
+  value: {{ ternary (printf "%s.%s.svc" (include "dormouse.postgres.name" .) .Release.Namespace) $pg.host $pg.bundled | quote }}
+- name: DORMOUSE_LEDGER_PORT
+  value: {{ ternary 5432 $pg.port $pg.bundled | quote }}
+- name: DORMOUSE_LEDGER_DATABASE
+  value: {{ $pg.database | quote }}
+- name: DORMOUSE_LEDGER_SSLMODE
+  {{- /* The bundled server speaks plain TCP inside the namespace, behind its NetworkPolicy. */}}
+  value: {{ ternary "disable" $pg.sslmode $pg.bundled | quote }}
+- name: DORMOUSE_LEDGER_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "dormouse.ledger.secret" . }}
+      key: {{ $pg.userKey }}
+- name: DORMOUSE_LEDGER_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "dormouse.ledger.secret" . }}
+      key: {{ $pg.passwordKey }}
+- name: DORMOUSE_LEDGER_SPOOL_DIR
+  value: /var/lib/dormouse/spool
+- name: DORMOUSE_LEDGER_USAGE_RETENTION_DAYS
+  value: {{ .Values.ledger.usageRetentionDays | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "dormouse.ledger.volume" -}}
+{{- if .Values.ledger.enabled }}
+- name: ledger-spool
+  emptyDir:
+    sizeLimit: {{ .Values.ledger.spoolSizeLimit }}
+{{- end }}
+{{- end }}
+
+{{- define "dormouse.ledger.mount" -}}
+{{- if .Values.ledger.enabled }}
+- name: ledger-spool
+  mountPath: /var/lib/dormouse/spool
+{{- end }}
+{{- end }}

@@ -1,8 +1,11 @@
 package io.dormouse.chart;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -26,6 +29,29 @@ final class Chart {
     return dir;
   }
 
+  /** The root of the repository the chart lives in. */
+  static Path repository() {
+    return dir().getParent().getParent();
+  }
+
+  /** Chart.yaml: name, version, appVersion. */
+  static JsonNode metadata() {
+    return readYaml(dir().resolve("Chart.yaml"));
+  }
+
+  /** values.yaml: the chart's defaults. */
+  static JsonNode defaultValues() {
+    return readYaml(dir().resolve("values.yaml"));
+  }
+
+  private static JsonNode readYaml(Path file) {
+    try {
+      return Manifests.YAML.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Rendering costs a native Helm call, so each value set is rendered once per test run. */
   static synchronized Manifests render(ValueSet values) {
     return RENDERED.computeIfAbsent(values, v -> Manifests.parse(template(v, Map.of())));
@@ -34,6 +60,21 @@ final class Chart {
   /** Renders with extra --set values; throws when Helm refuses them. */
   static Manifests render(ValueSet values, Map<String, Object> sets) {
     return Manifests.parse(template(values, sets));
+  }
+
+  /** Renders with a values file of its own, e.g. a previous release's; null: the defaults. */
+  static Manifests render(Path valuesFile) {
+    return Manifests.parse(templateText(valuesFile));
+  }
+
+  /** The rendering as Helm prints it; throws when Helm (or the values schema) refuses. */
+  static String templateText(Path valuesFile) {
+    TemplateCommand template =
+        new Helm(dir()).template().withName(RELEASE).withNamespace(NAMESPACE);
+    if (valuesFile != null) {
+      template.withValuesFile(valuesFile);
+    }
+    return template.call();
   }
 
   static LintResult lintStrict() {

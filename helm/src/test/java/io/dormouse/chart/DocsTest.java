@@ -38,9 +38,11 @@ class DocsTest {
   }
 
   @Test
-  void quickStartStartsWithTheSim() throws IOException {
+  void quickStartStartsWithTheSimAndInstallsTheReleasedChart() throws IOException {
+    // The OCI reference and version are checked against the release workflow in WorkflowsTest.
     assertThat(read("quick-start.md"))
         .contains("mvn -B -q install -DskipTests && mvn -B -q -pl sim exec:java")
+        .contains("helm install dormouse oci://")
         .contains("helm upgrade --install dormouse helm/dormouse");
   }
 

@@ -1,5 +1,6 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Which projects' API keys may call this endpoint. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
     value = "(has(self.public) && self.public) || (has(self.projects) && size(self.projects) > 0)",
     message = "set access.public to true or list access.projects")

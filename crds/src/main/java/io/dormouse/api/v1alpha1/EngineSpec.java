@@ -1,5 +1,6 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The vLLM engine that serves the model. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class EngineSpec {
 
   @JsonPropertyDescription("The engine container image. Default vllm/vllm-openai:v0.11.0.")

@@ -1,5 +1,6 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.Annotations;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 // Helm ships the CRDs as templates so upgrades reach them; keep them on uninstall, since
 // deleting a CRD deletes every endpoint and tier with it.
 @Annotations("helm.sh/resource-policy=keep")
+@JsonIgnoreProperties(ignoreUnknown = true)
 @Group(InferenceEndpoint.GROUP)
 @Version(InferenceEndpoint.VERSION)
 @Kind("GpuTier")

@@ -1,5 +1,6 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One kind of GPU capacity: a node pool. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class GpuTierSpec {
 
   @JsonPropertyDescription("The extended resource name of the GPU. Default nvidia.com/gpu.")

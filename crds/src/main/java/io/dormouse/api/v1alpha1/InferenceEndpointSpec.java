@@ -1,5 +1,6 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The desired state of an inference endpoint. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class InferenceEndpointSpec {
 
   @JsonPropertyDescription("Which model to serve and the name clients call it by.")

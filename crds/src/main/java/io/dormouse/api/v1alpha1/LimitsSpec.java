@@ -1,11 +1,13 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Concurrency and per-project rate limits enforced by the gateway. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class LimitsSpec {
 
   @JsonPropertyDescription(

@@ -1,11 +1,13 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /** A persistent volume that caches model weights across wakes. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ModelCacheSpec {
 
   @JsonPropertyDescription("Name of a PersistentVolumeClaim in the endpoint's namespace.")

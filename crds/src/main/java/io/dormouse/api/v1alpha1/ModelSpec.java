@@ -1,11 +1,13 @@
 package io.dormouse.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Which model to serve and the name clients call it by. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
     value = "has(self.name) || has(self.preset)",
     message = "model.name is required unless model.preset is set")

@@ -1,6 +1,7 @@
 package io.dormouse.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.dormouse.api.duration.GoDuration;
 import io.fabric8.generator.annotation.Default;
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.time.Duration;
 
 /** When the endpoint sleeps, how long a wake may take, and tier fallback timing. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ScalingSpec {
 
   // The rules test the pattern first so that a malformed value gets the pattern's refusal rather

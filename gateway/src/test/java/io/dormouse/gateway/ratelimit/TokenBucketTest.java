@@ -137,42 +137,42 @@ class TokenBucketTest {
   @Test
   void aCostAMillionthShortIsAvailableAndSoIsABucketAMillionthShortOfFull() {
     MutableClock clock = MutableClock.atEpoch();
-    TokenBucket bucket = new TokenBucket(10, 10, clock.instant());
-    bucket.tryTake(5, clock.instant());
-    bucket.refund(-1e-6, clock.instant()); // refill arithmetic in doubles loses such crumbs
-    assertThat(bucket.canTake(5, clock.instant())).isTrue();
-    assertThat(bucket.canTake(5.001, clock.instant())).isFalse();
+    TokenBucket bucket = new TokenBucket(10, 10, nanos(clock));
+    bucket.tryTake(5, nanos(clock));
+    bucket.refund(-1e-6, nanos(clock)); // refill arithmetic in doubles loses such crumbs
+    assertThat(bucket.canTake(5, nanos(clock))).isTrue();
+    assertThat(bucket.canTake(5.001, nanos(clock))).isFalse();
 
-    TokenBucket almostFull = new TokenBucket(10, 10, clock.instant());
-    almostFull.refund(-1e-6, clock.instant());
-    assertThat(almostFull.canTake(15, clock.instant())).as("full: beyond capacity").isTrue();
+    TokenBucket almostFull = new TokenBucket(10, 10, nanos(clock));
+    almostFull.refund(-1e-6, nanos(clock));
+    assertThat(almostFull.canTake(15, nanos(clock))).as("full: beyond capacity").isTrue();
   }
 
   @Test
   void everyQuestionCountsTheTimeSinceTheLastOne() {
     MutableClock clock = MutableClock.atEpoch();
-    TokenBucket waits = new TokenBucket(10, 10, clock.instant());
-    waits.tryTake(10, clock.instant());
+    TokenBucket waits = new TokenBucket(10, 10, nanos(clock));
+    waits.tryTake(10, nanos(clock));
     clock.advance(Duration.ofMillis(500));
-    assertThat(waits.waitFor(10, clock.instant()).toMillis()).isEqualTo(500);
+    assertThat(Duration.ofNanos(waits.waitFor(10, nanos(clock))).toMillis()).isEqualTo(500);
 
-    TokenBucket fills = new TokenBucket(10, 10, clock.instant());
-    fills.tryTake(10, clock.instant());
+    TokenBucket fills = new TokenBucket(10, 10, nanos(clock));
+    fills.tryTake(10, nanos(clock));
     clock.advance(Duration.ofMillis(500));
-    assertThat(fills.untilFull(clock.instant()).toMillis()).isEqualTo(500);
+    assertThat(Duration.ofNanos(fills.untilFull(nanos(clock))).toMillis()).isEqualTo(500);
 
     // a refund lands on the refilled level, so the cap applies to what is there now
-    TokenBucket refunds = new TokenBucket(10, 10, clock.instant());
-    refunds.tryTake(2, clock.instant());
+    TokenBucket refunds = new TokenBucket(10, 10, nanos(clock));
+    refunds.tryTake(2, nanos(clock));
     clock.advance(Duration.ofMillis(500)); // refills to the cap of 10
-    refunds.refund(-5, clock.instant());
-    assertThat(refunds.level(clock.instant())).isEqualTo(5);
+    refunds.refund(-5, nanos(clock));
+    assertThat(refunds.level(nanos(clock))).isEqualTo(5);
 
     // the time before a new rate was earned at the old one
-    TokenBucket rerated = new TokenBucket(10, 10, clock.instant());
-    rerated.tryTake(10, clock.instant());
+    TokenBucket rerated = new TokenBucket(10, 10, nanos(clock));
+    rerated.tryTake(10, nanos(clock));
     clock.advance(Duration.ofMillis(500));
-    rerated.reconfigure(100, 100, clock.instant());
-    assertThat(rerated.level(clock.instant())).isEqualTo(5);
+    rerated.reconfigure(100, 100, nanos(clock));
+    assertThat(rerated.level(nanos(clock))).isEqualTo(5);
   }
 }
