@@ -246,4 +246,30 @@ class UsageTapTest {
         .isEqualTo(
             "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"x\":1,\"include_usage\":true},\"messages\":[]}");
   }
+
+  @Test
+  void aQualifiedModelNameReachesTheEngineAsItsServedNameAndNothingElseChanges() throws Exception {
+    String body = "{\"model\":\"team-a/llama\",\"messages\":[],\"x\":{\"model\":\"keep\"}}";
+    assertThat(
+            new String(
+                StreamOptions.withModel(body.getBytes(StandardCharsets.UTF_8), "llama"),
+                StandardCharsets.UTF_8))
+        .isEqualTo("{\"model\":\"llama\",\"messages\":[],\"x\":{\"model\":\"keep\"}}");
+    byte[] notAnObject = "[1]".getBytes(StandardCharsets.UTF_8);
+    assertThat(StreamOptions.withModel(notAnObject, "llama")).isSameAs(notAnObject);
+    assertThat(StreamOptions.withUsage(notAnObject)).isSameAs(notAnObject);
+  }
+
+  @Test
+  void aUsageObjectStatingOnlyOneCountReportsTheOtherAsZero() {
+    JsonUsageTap completionOnly = new JsonUsageTap();
+    completionOnly.feed("{\"usage\":{\"completion_tokens\":9}}".getBytes(StandardCharsets.UTF_8));
+    assertThat(completionOnly.usage()).isEqualTo(new Usage(0, 9, true));
+    JsonUsageTap neither = new JsonUsageTap();
+    neither.feed("{\"usage\":{\"total_tokens\":9}}  \n".getBytes(StandardCharsets.UTF_8));
+    assertThat(neither.usage()).isNull();
+    JsonUsageTap notAnObject = new JsonUsageTap();
+    notAnObject.feed("{\"usage\":[1,2]}".getBytes(StandardCharsets.UTF_8));
+    assertThat(notAnObject.usage()).isNull();
+  }
 }
