@@ -3,6 +3,8 @@ package io.dormouse.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dormouse.api.v1alpha1.Phase;
+import io.dormouse.bench.cluster.ClusterLimitBench;
+import io.dormouse.bench.cluster.ClusterLimitResult;
 import io.dormouse.bench.matrix.CellComparison;
 import io.dormouse.bench.matrix.Endpoint;
 import io.dormouse.bench.matrix.MatrixRunner;
@@ -59,8 +61,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--targets",
       split = ",",
-      defaultValue = "DIRECT,GATEWAY,NGINX",
-      description = "Subset of DIRECT,GATEWAY,NGINX.")
+      defaultValue = "DIRECT,GATEWAY,NGINX,NGINX_AUTO",
+      description = "Subset of DIRECT,GATEWAY,NGINX,NGINX_AUTO.")
   List<Target> targets;
 
   @Option(names = "--skip-matrix")
@@ -71,6 +73,9 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--skip-operator")
   boolean skipOperator;
+
+  @Option(names = "--skip-cluster", description = "Skip the cluster-wide limit accuracy run.")
+  boolean skipCluster;
 
   /** Held, so the level sticks: JUL keeps loggers only weakly. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
@@ -124,6 +129,28 @@ public final class BenchMain implements Callable<Integer> {
                 + " it starts; time counts from its process start, so it includes JVM start-up");
       }
     }
+    ClusterLimitResult cluster = null;
+    if (!skipCluster) {
+      cluster =
+          phase(
+              "cluster-wide limit run",
+              notes,
+              null,
+              () ->
+                  new ClusterLimitBench(
+                          work,
+                          50,
+                          plan.mode().equals("full")
+                              ? Duration.ofSeconds(20)
+                              : Duration.ofSeconds(10))
+                      .run());
+      if (cluster != null) {
+        notes.add(
+            "cluster-wide limits: the sim with 3 gateway replicas (one event loop each) sharing a"
+                + " project's limit of 50 req/s over the peer exchange; keep-alive clients send"
+                + " twice the limit; admitted counted after 3 s");
+      }
+    }
     BenchReport report =
         new BenchReport(
             plan.mode(),
@@ -132,6 +159,7 @@ public final class BenchMain implements Callable<Integer> {
             cells,
             wake,
             operator,
+            cluster,
             TargetChecks.evaluate(cells, wake),
             notes);
     write(report);
@@ -218,20 +246,23 @@ public final class BenchMain implements Callable<Integer> {
                   gateway.pid(),
                   gateway.apiKey()));
         }
-        if (targets.contains(Target.NGINX)) {
+        for (Target nginxTarget : List.of(Target.NGINX, Target.NGINX_AUTO)) {
+          if (!targets.contains(nginxTarget)) {
+            continue;
+          }
           int port = Ports.free();
           int pacedPort = Ports.free();
           NginxServer nginx =
               NginxServer.start(
-                  work.resolve("nginx"),
-                  1,
+                  work.resolve(nginxTarget.label()),
+                  nginxTarget == Target.NGINX ? "1" : "auto",
                   List.of(
                       new NginxConfig.Route(port, engine.port()),
                       new NginxConfig.Route(pacedPort, paced.port())),
                   logs);
           running.add(nginx);
           endpoints.put(
-              Target.NGINX,
+              nginxTarget,
               new Endpoint(chat(port), chat(pacedPort), "bench", "bench-paced", nginx.pid(), null));
         }
         MatrixRunner runner = new MatrixRunner(plan, endpoints, logs);

@@ -1,9 +1,15 @@
 package io.dormouse.gateway;
 
 import io.dormouse.gateway.auth.KeyStore;
+import io.dormouse.gateway.fleet.Fleet;
 import io.dormouse.gateway.http.GatewayServer;
 import io.dormouse.gateway.kube.ActivityLease;
 import io.dormouse.gateway.kube.ClusterWatch;
+import io.dormouse.gateway.peers.PeerExchange;
+import io.dormouse.gateway.ratelimit.NanoClock;
+import io.dormouse.gateway.ratelimit.ProjectLimiter;
+import io.dormouse.gateway.stages.account.UsageSink;
+import io.dormouse.gateway.usage.AccessLog;
 import io.dormouse.gateway.usage.GatewayMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +18,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
@@ -33,17 +40,47 @@ public final class GatewayApp implements AutoCloseable {
   private final ActivityLease lease;
   private final ClusterWatch watch;
   private final GatewayServer server;
+  private final Fleet fleet;
+  private final PeerExchange peers;
+  private final AccessLog accessLog;
   private boolean closed;
 
   private GatewayApp(GatewaySettings s) {
     this.settings = s;
     this.ownsClient = s.client() == null;
     this.client = ownsClient ? newClient(s) : s.client();
-    this.vertx = Vertx.vertx();
+    int loops = s.effectiveEventLoops();
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(loops + 1)
+                .setPreferNativeTransport(s.nativeTransport()));
+    LOG.info(
+        "gateway: {} event loops, {} transport",
+        loops,
+        vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
     this.context = vertx.getOrCreateContext();
     GatewayMetrics metrics = new GatewayMetrics();
     KeyStore keys = new KeyStore();
     this.lease = new ActivityLease(client, s.podName(), s.clock());
+    ProjectLimiter limiter =
+        new ProjectLimiter(
+            s.clock() == java.time.Clock.systemUTC()
+                ? NanoClock.system()
+                : NanoClock.of(s.clock()));
+    this.accessLog = AccessLog.toStdout();
+    this.fleet =
+        new Fleet(
+            s.leaseRenewEvery(),
+            metrics,
+            listed -> limiter.defaultShare(Math.max(1, listed.size())));
+    this.peers =
+        new PeerExchange(
+            vertx,
+            new PeerExchange.Settings(s.podName(), s.peerSecret(), s.peerPeriod(), s.peerTimeout()),
+            fleet,
+            limiter,
+            s.clock());
     ClusterWatch[] watchRef = new ClusterWatch[1];
     this.server =
         new GatewayServer(
@@ -52,25 +89,32 @@ public final class GatewayApp implements AutoCloseable {
                 s.host(),
                 s.port(),
                 s.managementPort(),
+                loops,
                 s.maxBodyBytes(),
                 s.bodyTimeout(),
                 s.heartbeatAfter(),
                 s.heartbeatEvery(),
-                s.leaseRenewEvery(),
                 s.upstreamIdleTimeout(),
-                s.connectionIdleTimeout()),
+                s.connectionIdleTimeout(),
+                s.lingerBytes(),
+                s.lingerTime()),
             keys,
+            fleet,
+            limiter,
             metrics,
+            accessLog,
+            s.usageSink() == null ? UsageSink.NONE : s.usageSink(),
             lease::signal,
             s.clock(),
-            () -> watchRef[0] != null && watchRef[0].synced());
+            () -> watchRef[0] != null && watchRef[0].synced(),
+            peers);
     this.watch =
         new ClusterWatch(
             client,
             s.namespace(),
             s.service(),
             keys,
-            server.fleet(),
+            fleet,
             command -> context.runOnContext(v -> command.run()),
             s.requireDeclaredProjects());
     watchRef[0] = watch;
@@ -86,13 +130,15 @@ public final class GatewayApp implements AutoCloseable {
               app.server
                   .listen()
                   .onSuccess(
-                      v ->
-                          app.vertx.setPeriodic(
-                              1000,
-                              id ->
-                                  app.server
-                                      .renewalsDue(settings.clock().instant())
-                                      .forEach(app.lease::signal))));
+                      v -> {
+                        app.peers.start();
+                        app.vertx.setPeriodic(
+                            1000,
+                            id ->
+                                app.fleet
+                                    .renewalsDue(settings.clock().instant())
+                                    .forEach(app.lease::signal));
+                      }));
       return app;
     } catch (RuntimeException e) {
       app.close();
@@ -123,6 +169,8 @@ public final class GatewayApp implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("gateway shutdown: {}", e.toString());
     }
+    peers.close();
+    accessLog.close();
     watch.close();
     lease.close();
     if (ownsClient) {

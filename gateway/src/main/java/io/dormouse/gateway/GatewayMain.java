@@ -52,6 +52,29 @@ public final class GatewayMain implements Callable<Integer> {
   Path kubeconfig;
 
   @Option(
+      names = "--event-loops",
+      defaultValue = "${env:DORMOUSE_EVENT_LOOPS:-0}",
+      description = "Event loops serving the API; 0: one per available processor (default).")
+  int eventLoops;
+
+  @Option(
+      names = "--native-transport",
+      negatable = true,
+      defaultValue = "${env:DORMOUSE_NATIVE_TRANSPORT:-false}",
+      fallbackValue = "true",
+      description = "Netty's epoll transport where it loads, else NIO (default ${DEFAULT-VALUE}).")
+  boolean nativeTransport;
+
+  @Option(
+      names = "--peer-secret-file",
+      defaultValue = "${env:DORMOUSE_PEER_SECRET_FILE}",
+      description =
+          "File holding the secret gateway replicas present to each other on the management port"
+              + " (env DORMOUSE_PEER_SECRET_FILE; else env DORMOUSE_PEER_SECRET). Without one,"
+              + " each replica enforces limit / replicas.")
+  Path peerSecretFile;
+
+  @Option(
       names = "--shutdown-grace",
       defaultValue = "${env:DORMOUSE_SHUTDOWN_GRACE_SECONDS:-30}",
       description = "Seconds in-flight responses may take to finish at shutdown.")
@@ -90,8 +113,22 @@ public final class GatewayMain implements Callable<Integer> {
         .podName(podName)
         .kubeconfig(kubeconfig)
         .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+        .eventLoops(eventLoops)
+        .nativeTransport(nativeTransport)
+        .peerSecret(peerSecret())
         .requireDeclaredProjects(requireDeclaredProjects)
         .build();
+  }
+
+  private String peerSecret() {
+    if (peerSecretFile != null) {
+      try {
+        return java.nio.file.Files.readString(peerSecretFile).strip();
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("cannot read the peer secret " + peerSecretFile, e);
+      }
+    }
+    return System.getenv("DORMOUSE_PEER_SECRET");
   }
 
   @Override

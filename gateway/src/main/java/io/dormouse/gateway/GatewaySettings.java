@@ -1,5 +1,6 @@
 package io.dormouse.gateway;
 
+import io.dormouse.gateway.stages.account.UsageSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +31,20 @@ public record GatewaySettings(
     Duration connectionIdleTimeout,
     Duration watchStartTimeout,
     Duration shutdownGrace,
+    int eventLoops,
+    String peerSecret,
+    Duration peerPeriod,
+    Duration peerTimeout,
+    long lingerBytes,
+    Duration lingerTime,
+    UsageSink usageSink,
+    boolean nativeTransport,
     boolean requireDeclaredProjects) {
+
+  /** The event loops to run: the setting, or one per available processor. */
+  public int effectiveEventLoops() {
+    return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -56,6 +70,14 @@ public record GatewaySettings(
     b.connectionIdleTimeout = connectionIdleTimeout;
     b.watchStartTimeout = watchStartTimeout;
     b.shutdownGrace = shutdownGrace;
+    b.eventLoops = eventLoops;
+    b.peerSecret = peerSecret;
+    b.peerPeriod = peerPeriod;
+    b.peerTimeout = peerTimeout;
+    b.lingerBytes = lingerBytes;
+    b.lingerTime = lingerTime;
+    b.usageSink = usageSink;
+    b.nativeTransport = nativeTransport;
     b.requireDeclaredProjects = requireDeclaredProjects;
     return b;
   }
@@ -80,6 +102,14 @@ public record GatewaySettings(
     private Duration connectionIdleTimeout = Duration.ofSeconds(60);
     private Duration watchStartTimeout = Duration.ofSeconds(60);
     private Duration shutdownGrace = Duration.ofSeconds(30);
+    private int eventLoops = 0;
+    private String peerSecret = null;
+    private Duration peerPeriod = Duration.ofMillis(200);
+    private Duration peerTimeout = Duration.ofSeconds(1);
+    private long lingerBytes = 128L * 1024 * 1024;
+    private Duration lingerTime = Duration.ofSeconds(30);
+    private UsageSink usageSink = UsageSink.NONE;
+    private boolean nativeTransport = false;
     private boolean requireDeclaredProjects;
 
     public Builder namespace(String v) {
@@ -174,6 +204,57 @@ public record GatewaySettings(
       return this;
     }
 
+    /** Event loops serving the API; 0: one per available processor. */
+    public Builder eventLoops(int v) {
+      eventLoops = v;
+      return this;
+    }
+
+    /** The secret peers present on the peer exchange; null or blank turns the exchange off. */
+    public Builder peerSecret(String v) {
+      peerSecret = v;
+      return this;
+    }
+
+    /** How often replicas exchange their demand. */
+    public Builder peerPeriod(Duration v) {
+      peerPeriod = v;
+      return this;
+    }
+
+    /** A peer not heard from for this long no longer counts. */
+    public Builder peerTimeout(Duration v) {
+      peerTimeout = v;
+      return this;
+    }
+
+    /** How much of an unread request body is read and discarded before closing after a refusal. */
+    public Builder lingerBytes(long v) {
+      lingerBytes = v;
+      return this;
+    }
+
+    /** How long a refused request's body may take to be discarded before the connection closes. */
+    public Builder lingerTime(Duration v) {
+      lingerTime = v;
+      return this;
+    }
+
+    /** Where each finished request's record goes besides the log and metrics (a usage ledger). */
+    public Builder usageSink(UsageSink v) {
+      usageSink = v;
+      return this;
+    }
+
+    /**
+     * Netty's epoll transport where it loads (Linux), else NIO. Off by default: it could not yet be
+     * measured on a quiet machine (docs/benchmarks.md).
+     */
+    public Builder nativeTransport(boolean v) {
+      nativeTransport = v;
+      return this;
+    }
+
     /**
      * Whether a namespace must declare its projects (annotation {@code
      * dormouse.io/allowed-projects}) for its endpoints to serve any.
@@ -203,6 +284,14 @@ public record GatewaySettings(
           connectionIdleTimeout,
           watchStartTimeout,
           shutdownGrace,
+          eventLoops,
+          peerSecret,
+          peerPeriod,
+          peerTimeout,
+          lingerBytes,
+          lingerTime,
+          usageSink,
+          nativeTransport,
           requireDeclaredProjects);
     }
   }

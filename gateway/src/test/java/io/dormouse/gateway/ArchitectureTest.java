@@ -1,5 +1,6 @@
 package io.dormouse.gateway;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -15,7 +16,8 @@ class ArchitectureTest {
     "io.dormouse.gateway.ratelimit..",
     "io.dormouse.gateway.backend..",
     "io.dormouse.gateway.wake..",
-    "io.dormouse.gateway.routing.."
+    "io.dormouse.gateway.routing..",
+    "io.dormouse.gateway.cluster.."
   };
 
   static JavaClasses classes;
@@ -52,6 +54,32 @@ class ArchitectureTest {
             "java.nio.file..",
             "java.nio.channels..",
             "org.slf4j..")
+        .check(classes);
+  }
+
+  /**
+   * The stages of the request path and the services they use never import the assembly (the
+   * servers, the router that chains them, the app and its settings): no stage calls back into a
+   * hub, and each can be read and tested on its own.
+   */
+  @Test
+  void stagesNeverImportTheAssembly() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.dormouse.gateway.stages..",
+            "io.dormouse.gateway.fleet..",
+            "io.dormouse.gateway.peers..",
+            "io.dormouse.gateway.proxy..",
+            "io.dormouse.gateway.usage..")
+        .should()
+        .dependOnClassesThat(
+            describe(
+                "belong to the assembly (io.dormouse.gateway.http, GatewayApp, GatewayMain)",
+                c ->
+                    c.getPackageName().equals("io.dormouse.gateway.http")
+                        || c.getName().startsWith("io.dormouse.gateway.GatewayApp")
+                        || c.getName().startsWith("io.dormouse.gateway.GatewayMain")))
         .check(classes);
   }
 

@@ -34,8 +34,22 @@ class NetworkPolicyTest {
     assertThat(policy.getSpec().getIngress())
         .satisfiesExactly(
             clients -> admitsOnly(clients, Map.of(labelKey, labelValue), 8080),
-            metrics ->
-                admitsOnly(metrics, Map.of("kubernetes.io/metadata.name", monitoring), 9090));
+            metrics -> admitsOnly(metrics, Map.of("kubernetes.io/metadata.name", monitoring), 9090),
+            peers -> {
+              // the peer exchange: only the other gateway replicas, on the management port
+              assertThat(peers.getFrom())
+                  .singleElement()
+                  .satisfies(
+                      (NetworkPolicyPeer peer) -> {
+                        assertThat(peer.getNamespaceSelector()).isNull();
+                        assertThat(peer.getIpBlock()).isNull();
+                        assertThat(peer.getPodSelector().getMatchLabels())
+                            .isEqualTo(policy.getSpec().getPodSelector().getMatchLabels());
+                      });
+              assertThat(peers.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort()).isEqualTo(new IntOrString(9090)));
+            });
   }
 
   @ParameterizedTest

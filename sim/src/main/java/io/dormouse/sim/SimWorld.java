@@ -51,6 +51,8 @@ public final class SimWorld implements AutoCloseable {
     private Duration gatewayShutdownGrace = Duration.ofSeconds(2);
     private Duration preStopDelay = Duration.ofSeconds(10);
     private java.util.function.Consumer<String> progress = step -> {};
+    private int gatewayReplicas = 1;
+    private java.util.function.UnaryOperator<GatewaySettings.Builder> gatewayTweak = b -> b;
     private String presets = ChartPresets.catalog();
 
     /** Where the kubeconfig goes. */
@@ -88,6 +90,22 @@ public final class SimWorld implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Gateway replicas to run (default 1). Each listens on its own ports and is listed in the
+     * gateway Service's EndpointSlices as a cluster would list its pod, so the replicas find each
+     * other and share limits over the peer exchange.
+     */
+    public Settings gatewayReplicas(int n) {
+      gatewayReplicas = Math.max(1, n);
+      return this;
+    }
+
+    /** Changes the gateways' settings (tests shorten periods and timeouts). */
+    public Settings gateway(java.util.function.UnaryOperator<GatewaySettings.Builder> tweak) {
+      gatewayTweak = tweak;
+      return this;
+    }
+
     /** The presets ConfigMap's presets.yaml; by default the chart's default catalog. */
     public Settings presets(String yaml) {
       presets = yaml;
@@ -99,7 +117,8 @@ public final class SimWorld implements AutoCloseable {
   private final SimCluster cluster;
   private final Path kubeconfig;
   private OperatorApp operator;
-  private final GatewayApp gateway;
+  private final List<GatewayApp> gateways = new java.util.ArrayList<>();
+  private final String peerSecret = java.util.UUID.randomUUID().toString();
 
   private SimWorld(Settings settings) {
     this.settings = settings;
@@ -122,20 +141,12 @@ public final class SimWorld implements AutoCloseable {
       installPlatform();
       this.operator = OperatorApp.start(operatorSettings());
       settings.progress.accept("operator");
-      this.gateway =
-          GatewayApp.start(
-              GatewaySettings.builder()
-                  .kubeconfig(kubeconfig)
-                  .namespace(SYSTEM_NAMESPACE)
-                  .service(GATEWAY_SERVICE)
-                  .host("127.0.0.1")
-                  .port(0)
-                  .managementPort(0)
-                  .podName("dormouse-gateway-sim")
-                  .shutdownGrace(settings.gatewayShutdownGrace)
-                  .build());
+      for (int i = 0; i < settings.gatewayReplicas; i++) {
+        gateways.add(startGateway(i));
+      }
       settings.progress.accept("gateway");
     } catch (RuntimeException e) {
+      gateways.forEach(GatewayApp::close);
       if (operator != null) {
         operator.close();
       }
@@ -202,6 +213,9 @@ public final class SimWorld implements AutoCloseable {
                 .endSpec()
                 .build())
         .create();
+    if (settings.gatewayReplicas > 1) {
+      return; // the replicas are listed in the Service's slices one by one (listGateway)
+    }
     client
         .pods()
         .inNamespace(SYSTEM_NAMESPACE)
@@ -222,14 +236,109 @@ public final class SimWorld implements AutoCloseable {
         .create();
   }
 
+  private GatewayApp startGateway(int replica) {
+    String name = gatewayPodName(replica);
+    GatewaySettings.Builder b =
+        GatewaySettings.builder()
+            .kubeconfig(kubeconfig)
+            .namespace(SYSTEM_NAMESPACE)
+            .service(GATEWAY_SERVICE)
+            .host("127.0.0.1")
+            .port(0)
+            .managementPort(0)
+            .podName(name)
+            .peerSecret(peerSecret)
+            .shutdownGrace(settings.gatewayShutdownGrace);
+    GatewayApp app = GatewayApp.start(settings.gatewayTweak.apply(b).build());
+    if (settings.gatewayReplicas > 1) {
+      listGateway(name, app);
+    }
+    return app;
+  }
+
+  /** The EndpointSlice a cluster would list this replica's pod in: its address and ports. */
+  private void listGateway(String name, GatewayApp app) {
+    client()
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(SYSTEM_NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName(sliceName(name))
+                .withNamespace(SYSTEM_NAMESPACE)
+                .addToLabels("kubernetes.io/service-name", GATEWAY_SERVICE)
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort()
+                .withName("http")
+                .withPort(app.port())
+                .endPort()
+                .addNewPort()
+                .withName("metrics")
+                .withPort(app.managementPort())
+                .endPort()
+                .addNewEndpoint()
+                .withAddresses("127.0.0.1")
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withName(name)
+                .withNamespace(SYSTEM_NAMESPACE)
+                .endTargetRef()
+                .withNewConditions()
+                .withReady(true)
+                .withServing(true)
+                .withTerminating(false)
+                .endConditions()
+                .endEndpoint()
+                .build())
+        .createOr(NonDeletingOperation::update);
+  }
+
+  /** Not the sim's own EndpointSlice controller's name for the Service's slice. */
+  private static String sliceName(String pod) {
+    return pod + "-replica";
+  }
+
+  private static String gatewayPodName(int replica) {
+    return replica == 0 ? "dormouse-gateway-sim" : "dormouse-gateway-sim-" + replica;
+  }
+
   /** The gateway's OpenAI-compatible base URL, e.g. {@code http://127.0.0.1:41234}. */
   public String gatewayUrl() {
-    return "http://127.0.0.1:" + gateway.port();
+    return gatewayUrl(0);
   }
 
   /** The gateway's management port: /metrics, /livez, /readyz. */
   public String gatewayManagementUrl() {
-    return "http://127.0.0.1:" + gateway.managementPort();
+    return "http://127.0.0.1:" + gateways.get(0).managementPort();
+  }
+
+  /** The base URL of one gateway replica. */
+  public String gatewayUrl(int replica) {
+    return "http://127.0.0.1:" + gateways.get(replica).port();
+  }
+
+  public int gatewayReplicas() {
+    return gateways.size();
+  }
+
+  /**
+   * Stops one gateway replica as a rolling update would: its slice entry goes first, then it drains
+   * and exits.
+   */
+  public synchronized void stopGateway(int replica) {
+    if (gateways.size() > 1) {
+      client()
+          .discovery()
+          .v1()
+          .endpointSlices()
+          .inNamespace(SYSTEM_NAMESPACE)
+          .withName(sliceName(gatewayPodName(replica)))
+          .delete();
+    }
+    gateways.get(replica).close();
   }
 
   /** The operator's management port: /metrics, /livez, /readyz. */
@@ -284,7 +393,7 @@ public final class SimWorld implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
-      gateway.close();
+      gateways.forEach(GatewayApp::close);
     } finally {
       try {
         operator.close();

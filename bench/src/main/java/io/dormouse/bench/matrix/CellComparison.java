@@ -44,7 +44,18 @@ public record CellComparison(
     double gatewayCpuPerRequestUs,
     double gatewayCpuCores,
     double gatewayRssMb,
-    long errors) {
+    long errors,
+    double nginxAutoThroughput,
+    double nginxAutoP50,
+    double nginxAutoP99,
+    double nginxAutoAddedP50,
+    double throughputRatioToNginxAuto,
+    double p99RatioToNginxAuto,
+    double nginxTtftAddedP50,
+    double nginxAutoTtftAddedP50,
+    double nginxCpuPerRequestUs,
+    double nginxAutoCpuPerRequestUs,
+    double cpuRatioToNginxAuto) {
 
   public static CellComparison of(Cell cell, List<CellRun> runs) {
     boolean streaming = cell.streaming();
@@ -101,7 +112,33 @@ public record CellComparison(
         runs.stream()
             .flatMap(r -> r.results().values().stream())
             .mapToLong(LoadResult::errors)
-            .sum());
+            .sum(),
+        med(runs, Target.NGINX_AUTO, LoadResult::throughput),
+        med(runs, Target.NGINX_AUTO, r -> r.latency().p50Ms()),
+        med(runs, Target.NGINX_AUTO, r -> r.latency().p99Ms()),
+        added(runs, Target.NGINX_AUTO, r -> r.latency().p50Ms()),
+        Paired.median(
+            runs,
+            r ->
+                Paired.ratio(
+                    value(r, Target.GATEWAY, LoadResult::throughput),
+                    value(r, Target.NGINX_AUTO, LoadResult::throughput))),
+        Paired.median(
+            runs,
+            r ->
+                Paired.ratio(
+                    value(r, Target.GATEWAY, x -> x.latency().p99Ms()),
+                    value(r, Target.NGINX_AUTO, x -> x.latency().p99Ms()))),
+        streaming ? added(runs, Target.NGINX, r -> r.timeToFirstChunk().p50Ms()) : Double.NaN,
+        streaming ? added(runs, Target.NGINX_AUTO, r -> r.timeToFirstChunk().p50Ms()) : Double.NaN,
+        med(runs, Target.NGINX, LoadResult::targetCpuPerRequestUs),
+        med(runs, Target.NGINX_AUTO, LoadResult::targetCpuPerRequestUs),
+        Paired.median(
+            runs,
+            r ->
+                Paired.ratio(
+                    value(r, Target.GATEWAY, LoadResult::targetCpuPerRequestUs),
+                    value(r, Target.NGINX_AUTO, LoadResult::targetCpuPerRequestUs))));
   }
 
   /** A target's figure in one run; NaN when the target did not run, so medians skip it. */

@@ -1,13 +1,15 @@
 package io.dormouse.bench.matrix;
 
-/** The three paths the same load is sent through. */
+/** The paths the same load is sent through. */
 public enum Target {
   /** (a) straight to the engine simulator. */
   DIRECT("direct"),
   /** (b) through the Dormouse gateway with keys, rate limits and usage accounting on. */
   GATEWAY("gateway"),
-  /** (c) through nginx as a plain reverse proxy. */
-  NGINX("nginx");
+  /** (c) through nginx as a plain reverse proxy, one worker. */
+  NGINX("nginx"),
+  /** (d) the same nginx with {@code worker_processes auto}: one worker per core, as the gateway. */
+  NGINX_AUTO("nginx-auto");
 
   private final String label;
 

@@ -1,6 +1,7 @@
 package io.dormouse.bench.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dormouse.bench.cluster.ClusterLimitResult;
 import io.dormouse.bench.matrix.CellComparison;
 import io.dormouse.bench.operatorscale.OperatorScaleResult;
 import io.dormouse.bench.wake.WakeResult;
@@ -15,5 +16,6 @@ public record BenchReport(
     List<CellComparison> cells,
     WakeResult wake,
     OperatorScaleResult operatorScale,
+    ClusterLimitResult clusterLimits,
     List<TargetCheck> checks,
     List<String> notes) {}

@@ -95,19 +95,81 @@ public final class MarkdownReport {
           .append(" |\n");
     }
 
-    md.append("\n### Gateway process (over the measured windows)\n\n")
-        .append("| cell | CPU per request (µs) | CPU (cores) | RSS (MB, max) |\n")
-        .append("|---|---:|---:|---:|\n");
+    md.append("\n### Against nginx with one worker per core (`worker_processes auto`)\n\n")
+        .append(
+            "| cell | req/s nginx auto | gateway ÷ nginx auto req/s | P50 / P99 nginx auto |"
+                + " nginx auto added P50 | gateway ÷ nginx auto P99 |"
+                + " TTFT added P50 gateway / nginx / nginx auto |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (CellComparison c : r.cells()) {
+      md.append("| ")
+          .append(c.cell())
+          .append(" | ")
+          .append(f0(c.nginxAutoThroughput()))
+          .append(" | ")
+          .append(f2(c.throughputRatioToNginxAuto()))
+          .append(" | ")
+          .append(f3(c.nginxAutoP50()))
+          .append(" / ")
+          .append(f3(c.nginxAutoP99()))
+          .append(" | ")
+          .append(f3(c.nginxAutoAddedP50()))
+          .append(" | ")
+          .append(f2(c.p99RatioToNginxAuto()))
+          .append(" | ")
+          .append(
+              c.streaming()
+                  ? f3(c.ttftAddedP50())
+                      + " / "
+                      + f3(c.nginxTtftAddedP50())
+                      + " / "
+                      + f3(c.nginxAutoTtftAddedP50())
+                  : "-")
+          .append(" |\n");
+    }
+
+    md.append("\n### CPU per request of each proxy (over the measured windows)\n\n")
+        .append(
+            "| cell | gateway CPU per request (µs) | nginx (1 worker) | nginx auto |"
+                + " gateway ÷ nginx auto CPU | gateway CPU (cores) | gateway RSS (MB, max) |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (CellComparison c : r.cells()) {
       md.append("| ")
           .append(c.cell())
           .append(" | ")
           .append(f0(c.gatewayCpuPerRequestUs()))
           .append(" | ")
+          .append(f0(c.nginxCpuPerRequestUs()))
+          .append(" | ")
+          .append(f0(c.nginxAutoCpuPerRequestUs()))
+          .append(" | ")
+          .append(f2(c.cpuRatioToNginxAuto()))
+          .append(" | ")
           .append(f2(c.gatewayCpuCores()))
           .append(" | ")
           .append(f0(c.gatewayRssMb()))
           .append(" |\n");
+    }
+
+    if (r.clusterLimits() != null) {
+      md.append("\n### Cluster-wide limit accuracy (")
+          .append(r.clusterLimits().replicas())
+          .append(" gateway replicas, limit ")
+          .append(f0(r.clusterLimits().limit()))
+          .append(" req/s, twice that offered)\n\n")
+          .append("| traffic | offered req/s | admitted req/s | admitted ÷ limit |\n")
+          .append("|---|---:|---:|---:|\n");
+      for (var s : r.clusterLimits().scenarios()) {
+        md.append("| ")
+            .append(s.name())
+            .append(" | ")
+            .append(f0(s.offered()))
+            .append(" | ")
+            .append(f1(s.admitted()))
+            .append(" | ")
+            .append(f2(s.ratio()))
+            .append(" |\n");
+      }
     }
 
     WakeResult w = r.wake();

@@ -82,7 +82,7 @@ public final class GatewayProcess implements AutoCloseable {
             Map.of(),
             logs);
     GatewayProcess gateway = new GatewayProcess(child, port, management, key);
-    gateway.awaitReady(Duration.ofSeconds(60));
+    gateway.awaitReady(Duration.ofSeconds(120)); // a loaded machine starts a JVM slowly
     return gateway;
   }
 

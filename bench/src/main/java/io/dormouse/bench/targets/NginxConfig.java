@@ -14,7 +14,10 @@ public final class NginxConfig {
 
   private NginxConfig() {}
 
-  public static String render(String prefix, int workers, List<Route> routes) {
+  /**
+   * @param workers a number, or {@code auto} for one per core
+   */
+  public static String render(String prefix, String workers, List<Route> routes) {
     StringBuilder conf = new StringBuilder();
     conf.append("worker_processes ")
         .append(workers)

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Debian's nginx as target (c): a plain reverse proxy run as the current user from a temp dir. */
+/** Debian's nginx as targets (c) and (d): a plain reverse proxy run as the current user. */
 public final class NginxServer implements AutoCloseable {
 
   private final ChildProcess process;
@@ -26,7 +26,7 @@ public final class NginxServer implements AutoCloseable {
   }
 
   public static NginxServer start(
-      Path prefix, int workers, List<NginxConfig.Route> routes, Path logDir) throws IOException {
+      Path prefix, String workers, List<NginxConfig.Route> routes, Path logDir) throws IOException {
     prefix = Files.createDirectories(prefix).toAbsolutePath();
     Path conf = prefix.resolve("nginx.conf");
     Files.writeString(conf, NginxConfig.render(prefix.toString(), workers, routes));

@@ -29,6 +29,7 @@ class MarkdownReportTest {
             cells,
             w,
             o,
+            null,
             TargetChecks.evaluate(cells, w),
             List.of("a note")));
   }
@@ -39,7 +40,8 @@ class MarkdownReportTest {
     assertThat(md).contains("Mode: `quick`", "2 CPUs (AMD EPYC)", "24105 MB", "load average 9.5");
     assertThat(md).contains("| 1KB c=1 | 1000 | 900 | 950 | 0.90 |");
     assertThat(md).contains("| stream-64 c=1 | 0.250 / 0.500 |");
-    assertThat(md.split("\n### Streaming")[1].split("\n### Gateway")[0]).doesNotContain("1KB c=1");
+    assertThat(md.split("\n### Streaming")[1].split("\n### Against nginx")[0])
+        .doesNotContain("1KB c=1");
   }
 
   @Test

@@ -56,7 +56,18 @@ class TargetChecksTest {
         40,
         0.8,
         250,
-        0);
+        0,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN);
   }
 
   private static List<TargetCheck> checks(

@@ -10,7 +10,7 @@ class NginxConfigTest {
   private final String conf =
       NginxConfig.render(
           "/tmp/ngx",
-          1,
+          "1",
           List.of(new NginxConfig.Route(18080, 18000), new NginxConfig.Route(18081, 18001)));
 
   @Test
@@ -20,6 +20,12 @@ class NginxConfigTest {
         .contains("listen 127.0.0.1:18081;", "server 127.0.0.1:18001;")
         .contains("proxy_pass http://engine_18000;", "proxy_pass http://engine_18001;")
         .contains("keepalive 512;", "proxy_http_version 1.1;", "proxy_set_header Connection \"\";");
+  }
+
+  @Test
+  void autoWorkersMeanOnePerCore() {
+    assertThat(NginxConfig.render("/tmp/ngx", "auto", List.of()))
+        .contains("worker_processes auto;");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.dormouse.sim.engine;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,9 +68,12 @@ public final class EngineSimulator {
   private final Set<Sequence> sequences = new HashSet<>();
   private final EngineLog log;
   private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ReceivedRequest>> requestListeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong abandoned = new AtomicLong();
   private final Promise<Void> stopped = Promise.promise();
   private volatile State state = State.LOADING;
   private volatile int inFlight;
+  private volatile int peakInFlight;
   private HttpServer server;
   private long loadTimer = -1;
 
@@ -123,6 +128,24 @@ public final class EngineSimulator {
   /** What the engine wrote to its standard output: the lines a pod's log shows. */
   public EngineLog log() {
     return log;
+  }
+
+  /** The most requests it held at once, running or waiting for a slot. */
+  public int peakInFlight() {
+    return peakInFlight;
+  }
+
+  /** Generations whose client went away before the answer was complete. */
+  public long abandoned() {
+    return abandoned.get();
+  }
+
+  /**
+   * Told of every POST as it arrives, before it is judged, on the engine's context. Nothing is kept
+   * unless a listener keeps it, so a long-running engine pays nothing for this.
+   */
+  public void onRequest(Consumer<ReceivedRequest> listener) {
+    requestListeners.add(listener);
   }
 
   /** The text of every line of {@link #log()}. */
@@ -181,6 +204,7 @@ public final class EngineSimulator {
     router.get("/metrics").handler(this::metrics);
     router.get("/v1/models").handler(this::models);
     router.post().handler(BodyHandler.create().setBodyLimit(8 * 1024 * 1024));
+    router.post().handler(this::received);
     router.post("/v1/chat/completions").handler(rc -> generate(rc, GenerateRequest.Kind.CHAT));
     router.post("/v1/completions").handler(rc -> generate(rc, GenerateRequest.Kind.COMPLETION));
     router.post("/v1/embeddings").handler(this::embeddings);
@@ -239,6 +263,26 @@ public final class EngineSimulator {
     log.uvicorn("INFO", "Application startup complete.");
     LOG.info("engine {} at {}: ready, serving {}", config.name(), address(), config.modelNames());
     setState(State.READY);
+  }
+
+  private void received(RoutingContext rc) {
+    if (!requestListeners.isEmpty()) {
+      JsonObject body;
+      try {
+        body = rc.body().asJsonObject();
+      } catch (DecodeException | ClassCastException e) {
+        body = null;
+      }
+      ReceivedRequest seen =
+          new ReceivedRequest(
+              rc.request().path(),
+              MultiMap.caseInsensitiveMultiMap().addAll(rc.request().headers()),
+              body);
+      for (Consumer<ReceivedRequest> listener : requestListeners) {
+        listener.accept(seen);
+      }
+    }
+    rc.next();
   }
 
   private void health(RoutingContext rc) {
@@ -338,6 +382,7 @@ public final class EngineSimulator {
     Sequence sequence = new Sequence(rc.response(), request, generation);
     sequences.add(sequence);
     inFlight = sequences.size();
+    peakInFlight = Math.max(peakInFlight, inFlight);
     rc.response().closeHandler(v -> sequence.abandon());
     sequence.ticket = slots.acquire(sequence::start);
   }
@@ -582,6 +627,9 @@ public final class EngineSimulator {
 
     void abandon() {
       if (!done) {
+        if (!isDown()) { // a crash or a shutdown cuts connections too: that is not a client leaving
+          abandoned.incrementAndGet();
+        }
         LOG.debug("engine {}: client of {} went away after {} tokens", config.name(), id, sent);
         cancelTimer();
         end();

@@ -98,17 +98,28 @@ class EngineSimulatorTest {
   }
 
   @Test
-  void healthIs503WhileTheModelLoadsThen200() throws Exception {
-    EngineSimulator engine = start(EngineConfig.builder().startup(Duration.ofSeconds(3)));
+  void healthAndGenerationAre503WhileTheModelLoads() throws Exception {
+    // an hour's load: still loading however slow the machine
+    EngineSimulator engine = start(EngineConfig.builder().startup(Duration.ofHours(1)));
 
-    int health = get(engine, "/health").statusCode();
-    int chat = send(engine, "/v1/chat/completions", chat("hi")).statusCode();
-    // Only answers given while it still loaded count; a very slow machine may have finished.
-    if (engine.state() == EngineSimulator.State.LOADING) {
-      assertThat(health).isEqualTo(503);
-      assertThat(chat).isEqualTo(503);
-    }
+    HttpResponse<String> health = get(engine, "/health");
+    HttpResponse<String> chat = send(engine, "/v1/chat/completions", chat("hi"));
+
+    assertThat(engine.state()).isEqualTo(EngineSimulator.State.LOADING);
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(chat.statusCode()).isEqualTo(503);
+    assertThat(new JsonObject(chat.body()).getJsonObject("error").getString("message"))
+        .contains("not ready (loading)");
+  }
+
+  @Test
+  void healthTurns200OnceTheModelHasLoaded() throws Exception {
+    EngineSimulator engine = start(EngineConfig.builder().startup(Duration.ofMillis(300)));
+
     await().atMost(BOUND).until(() -> get(engine, "/health").statusCode() == 200);
+
+    assertThat(engine.state()).isEqualTo(EngineSimulator.State.READY);
+    assertThat(send(engine, "/v1/chat/completions", chat("hi")).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -594,5 +605,69 @@ class EngineSimulatorTest {
 
     assertThat(inFlight.get().body()).endsWith("data: [DONE]\n\n");
     await().atMost(BOUND).until(() -> engine.state() == EngineSimulator.State.STOPPED);
+  }
+
+  @Test
+  void tellsWhatReachedItHowManyItHeldAtOnceAndWhichClientsLeft() throws Exception {
+    // forty tokens at 10/s: the first stream runs 4 s, long enough for the second to overlap it
+    EngineSimulator engine = ready(EngineConfig.builder().tokensPerSecond(10));
+    List<ReceivedRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.onRequest(seen::add);
+    String body =
+        chat("hi").put("stream", true).put("max_tokens", 40).put("ignore_eos", true).encode();
+    CompletableFuture<HttpResponse<String>> kept =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(engine.baseUrl() + "/v1/chat/completions"))
+                .header("content-type", "application/json")
+                .header("x-caller", "kept")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(BOUND).until(() -> engine.inFlight() == 1);
+
+    try (java.net.Socket socket = new java.net.Socket(engine.config().host(), engine.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/chat/completions HTTP/1.1\r\nHost: engine\r\nx-caller: left\r\n"
+                      + "Content-Type: application/json\r\nContent-Length: "
+                      + body.length()
+                      + "\r\n\r\n"
+                      + body)
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.setSoTimeout((int) BOUND.toMillis());
+      assertThat(socket.getInputStream().read()).isPositive(); // its stream began; it leaves
+    }
+
+    await().atMost(BOUND).until(() -> engine.abandoned() == 1);
+    assertThat(kept.get().body()).endsWith("data: [DONE]\n\n");
+    assertThat(engine.abandoned()).isEqualTo(1);
+    assertThat(engine.peakInFlight()).isEqualTo(2);
+    await().atMost(BOUND).until(() -> engine.inFlight() == 0);
+    assertThat(seen).hasSize(2);
+    assertThat(seen).extracting(r -> r.headers().get("X-Caller")).containsExactly("kept", "left");
+    assertThat(seen)
+        .allSatisfy(
+            r -> {
+              assertThat(r.path()).isEqualTo("/v1/chat/completions");
+              assertThat(r.body().getInteger("max_tokens")).isEqualTo(40);
+            });
+  }
+
+  @Test
+  void aCrashIsNotCountedAsClientsLeaving() throws Exception {
+    EngineSimulator engine =
+        ready(EngineConfig.builder().fault(EngineFault.CRASH).faultAfterTokens(1));
+
+    assertThatThrownBy(
+            () ->
+                send(
+                    engine,
+                    "/v1/chat/completions",
+                    chat("hi").put("stream", true).put("max_tokens", 5)))
+        .isInstanceOf(IOException.class); // the stream broke off
+
+    await().atMost(BOUND).until(() -> engine.state() == EngineSimulator.State.CRASHED);
+    assertThat(engine.abandoned()).isZero();
   }
 }

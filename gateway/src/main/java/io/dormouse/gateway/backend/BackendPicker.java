@@ -3,6 +3,7 @@ package io.dormouse.gateway.backend;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /** Least outstanding requests among backends under their concurrency cap. */
 public final class BackendPicker {
@@ -15,13 +16,22 @@ public final class BackendPicker {
    */
   public static Optional<Backend> pick(
       List<Backend> candidates, Map<String, Integer> outstanding, int cap, int rotation) {
+    return pick(candidates, outstanding, b -> cap, rotation);
+  }
+
+  /** As above, with a cap of its own for each backend (this gateway's share of its slots). */
+  public static Optional<Backend> pick(
+      List<Backend> candidates,
+      Map<String, Integer> outstanding,
+      ToIntFunction<Backend> cap,
+      int rotation) {
     Backend best = null;
     int bestLoad = Integer.MAX_VALUE;
     int n = candidates.size();
     for (int i = 0; i < n; i++) {
       Backend b = candidates.get(Math.floorMod(rotation + i, n));
       int load = outstanding.getOrDefault(b.id(), 0);
-      if (load < cap && load < bestLoad) {
+      if (load < cap.applyAsInt(b) && load < bestLoad) {
         best = b;
         bestLoad = load;
       }

@@ -1,30 +1,33 @@
 package io.dormouse.gateway.http;
 
 import io.dormouse.gateway.auth.KeyStore;
-import io.dormouse.gateway.kube.FleetUpdates;
+import io.dormouse.gateway.fleet.Fleet;
 import io.dormouse.gateway.ratelimit.ProjectLimiter;
 import io.dormouse.gateway.routing.EndpointRef;
+import io.dormouse.gateway.stages.OpenAiError;
+import io.dormouse.gateway.stages.Refusal;
+import io.dormouse.gateway.stages.account.Account;
+import io.dormouse.gateway.stages.account.UsageSink;
+import io.dormouse.gateway.usage.AccessLog;
 import io.dormouse.gateway.usage.GatewayMetrics;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API and management servers with the state behind them. Every method is called on the one
- * Vert.x context that owns this server.
+ * The API on every event loop and the management server, with the state they share: start-up, and a
+ * graceful shutdown.
  */
 public final class GatewayServer {
 
@@ -35,114 +38,103 @@ public final class GatewayServer {
       String host,
       int port,
       int managementPort,
+      int eventLoops,
       long maxBodyBytes,
       Duration bodyTimeout,
       Duration heartbeatAfter,
       Duration heartbeatEvery,
-      Duration leaseRenewEvery,
       Duration upstreamIdleTimeout,
-      Duration connectionIdleTimeout) {}
+      Duration connectionIdleTimeout,
+      long lingerBytes,
+      Duration lingerTime) {}
 
   private final Vertx vertx;
   private final Config config;
-  private final Fleet fleet;
-  private final HttpClient upstream;
-  private final ApiHandler api;
+  private final Shared shared;
   private final ManagementServer management;
-  private final IdleConnections connections;
-  private HttpServer apiServer;
+  private String deployment;
+  private int port;
   private HttpServer managementServer;
   private volatile boolean accepting;
 
+  /**
+   * @param peerMessages the handler of {@code POST /peer/v1/state} on the management port
+   */
   public GatewayServer(
       Vertx vertx,
       Config config,
       KeyStore keys,
+      Fleet fleet,
+      ProjectLimiter limiter,
       GatewayMetrics metrics,
+      AccessLog accessLog,
+      UsageSink usage,
       Consumer<EndpointRef> wakeSignal,
       Clock clock,
-      BooleanSupplier watchesSynced) {
+      BooleanSupplier watchesSynced,
+      Handler<HttpServerRequest> peerMessages) {
     this.vertx = vertx;
     this.config = config;
-    this.fleet = new Fleet(config.leaseRenewEvery(), metrics);
-    this.connections = new IdleConnections(config.connectionIdleTimeout().toMillis());
-    this.upstream =
-        vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
-            new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
-    this.api =
-        new ApiHandler(
+    this.shared =
+        new Shared(
             vertx,
-            upstream,
+            config,
             keys,
             fleet,
-            new ProjectLimiter(clock),
+            limiter,
             metrics,
+            new Account(limiter, accessLog, metrics, usage),
             wakeSignal,
-            clock,
-            new ApiHandler.Options(
-                config.maxBodyBytes(),
-                config.bodyTimeout(),
-                config.heartbeatAfter(),
-                config.heartbeatEvery(),
-                config.upstreamIdleTimeout()),
-            connections);
+            clock);
     this.management =
-        new ManagementServer(metrics, () -> accepting && watchesSynced.getAsBoolean());
-  }
-
-  /** Where the watches deliver; call its methods on this server's context only. */
-  public FleetUpdates fleet() {
-    return fleet;
+        new ManagementServer(
+            metrics, () -> accepting && watchesSynced.getAsBoolean(), peerMessages);
   }
 
   public Future<Void> listen() {
-    HttpServerOptions apiOptions =
-        new HttpServerOptions()
-            .setHost(config.host())
-            .setPort(config.port())
-            .setTcpNoDelay(true)
-            // HTTP/1.1 only: per-request connection handling (413, 408) must not hit other streams
-            .setHttp2ClearTextEnabled(false);
-    apiServer =
-        vertx
-            .createHttpServer(apiOptions)
-            .connectionHandler(connections::opened)
-            .requestHandler(api)
-            .invalidRequestHandler(InvalidRequests::answer);
-    managementServer =
-        vertx
-            .createHttpServer(
-                new HttpServerOptions().setHost(config.host()).setPort(config.managementPort()))
-            .requestHandler(management);
-    return apiServer
-        .listen()
-        .compose(s -> managementServer.listen())
+    ApiVerticle[] first = new ApiVerticle[1];
+    return vertx
+        .deployVerticle(
+            () -> {
+              ApiVerticle v = new ApiVerticle(shared);
+              if (first[0] == null) {
+                first[0] = v;
+              }
+              return v;
+            },
+            new DeploymentOptions().setInstances(Math.max(1, config.eventLoops())))
+        .compose(
+            id -> {
+              deployment = id;
+              port = first[0].port();
+              managementServer =
+                  vertx
+                      .createHttpServer(
+                          new HttpServerOptions()
+                              .setHost(config.host())
+                              .setPort(config.managementPort()))
+                      .requestHandler(management);
+              return managementServer.listen();
+            })
         .map(
             s -> {
               accepting = true;
-              long sweepEvery = Math.max(100, config.connectionIdleTimeout().toMillis() / 4);
-              vertx.setPeriodic(sweepEvery, id -> connections.sweep());
               LOG.info(
-                  "gateway listening on {}:{}, management on port {}",
+                  "gateway listening on {}:{} with {} event loops, management on port {}",
                   config.host(),
-                  apiServer.actualPort(),
+                  port,
+                  config.eventLoops(),
                   managementServer.actualPort());
               return null;
             });
   }
 
   public int port() {
-    return apiServer.actualPort();
+    return port;
   }
 
   public int managementPort() {
     return managementServer.actualPort();
-  }
-
-  /** Endpoints whose activity Lease is due now. */
-  public List<EndpointRef> renewalsDue(Instant now) {
-    return fleet.renewalsDue(now);
   }
 
   /**
@@ -151,29 +143,38 @@ public final class GatewayServer {
    */
   public Future<Void> shutdown(Duration grace) {
     accepting = false;
-    if (apiServer == null || managementServer == null) {
-      return upstream.close(); // never listened
+    if (deployment == null || managementServer == null) {
+      return Future.succeededFuture(); // never listened
     }
-    api.drain();
+    shared.drain();
+    shared
+        .fleet()
+        .drainAll(
+            new Refusal(
+                new OpenAiError(
+                    503,
+                    "service_unavailable",
+                    "shutting_down",
+                    "The gateway is shutting down; retry.",
+                    null)));
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + grace.toNanos();
     vertx.setPeriodic(
         0,
         50,
         id -> {
-          if (api.active() == 0 || System.nanoTime() > deadline) {
+          int active = shared.inFlight().get();
+          if (active <= 0 || System.nanoTime() > deadline) {
             vertx.cancelTimer(id);
-            if (api.active() > 0) {
-              LOG.warn(
-                  "gateway shutdown: {} responses cut off after the grace period", api.active());
+            if (active > 0) {
+              LOG.warn("gateway shutdown: {} responses cut off after the grace period", active);
             }
             drained.tryComplete();
           }
         });
     return drained
         .future()
-        .compose(v -> apiServer.close())
-        .compose(v -> managementServer.close())
-        .compose(v -> upstream.close());
+        .compose(v -> vertx.undeploy(deployment))
+        .compose(v -> managementServer.close());
   }
 }

@@ -1,5 +1,6 @@
 package io.dormouse.gateway.http;
 
+import io.dormouse.gateway.stages.OpenAiError;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -6,15 +6,23 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.BooleanSupplier;
 
-/** The management port: Prometheus {@code /metrics}, {@code /livez} and {@code /readyz}. */
+/**
+ * The management port: Prometheus {@code /metrics}, {@code /livez}, {@code /readyz}, and the peer
+ * exchange ({@code /peer/v1/state}, authenticated by its own handler). Never the public API port.
+ */
 final class ManagementServer implements Handler<HttpServerRequest> {
+
+  static final String PEER_PATH = "/peer/v1/state";
 
   private final GatewayMetrics metrics;
   private final BooleanSupplier ready;
+  private final Handler<HttpServerRequest> peerMessages;
 
-  ManagementServer(GatewayMetrics metrics, BooleanSupplier ready) {
+  ManagementServer(
+      GatewayMetrics metrics, BooleanSupplier ready, Handler<HttpServerRequest> peerMessages) {
     this.metrics = metrics;
     this.ready = ready;
+    this.peerMessages = peerMessages;
   }
 
   @Override
@@ -29,6 +37,7 @@ final class ManagementServer implements Handler<HttpServerRequest> {
         boolean ok = ready.getAsBoolean();
         out.setStatusCode(ok ? 200 : 503).end(ok ? "ok\n" : "not ready\n");
       }
+      case PEER_PATH -> peerMessages.handle(request);
       default -> out.setStatusCode(404).end();
     }
   }

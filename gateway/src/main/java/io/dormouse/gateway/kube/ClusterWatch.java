@@ -49,13 +49,14 @@ public final class ClusterWatch implements AutoCloseable {
   private final FleetUpdates fleet;
   private final Executor onLoop;
   private final boolean requireDeclaredProjects;
-  private final Map<String, Integer> gatewayAddresses = new ConcurrentHashMap<>();
+  private final Map<String, List<FleetUpdates.GatewayPeer>> gatewayPeers =
+      new ConcurrentHashMap<>();
   private final Map<String, String> declaredProjects = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   /**
    * @param namespace the gateway's own namespace: key Secrets and its Service live there
-   * @param service the gateway's own Service, whose ready endpoints count its replicas
+   * @param service the gateway's own Service, whose ready endpoints are its peers
    * @param requireDeclaredProjects whether a namespace without the {@code
    *     dormouse.io/allowed-projects} annotation may serve no project
    */
@@ -200,25 +201,34 @@ public final class ClusterWatch implements AutoCloseable {
     if (serviceName == null) {
       return;
     }
-    var ready = SliceBackends.of(slice, labels.getOrDefault(Wiring.LABEL_TIER, ""));
     if (ns.equals(namespace) && serviceName.equals(service)) {
-      gatewayAddresses.put(name, ready.size());
-      int replicas = gatewayAddresses.values().stream().mapToInt(Integer::intValue).sum();
-      onLoop.execute(() -> fleet.gatewayReplicas(replicas));
+      gatewayPeers.put(name, GatewayPeers.of(slice));
+      List<FleetUpdates.GatewayPeer> all = allPeers();
+      onLoop.execute(() -> fleet.gatewayPeers(all));
       return;
     }
+    var ready = SliceBackends.of(slice, labels.getOrDefault(Wiring.LABEL_TIER, ""));
     onLoop.execute(() -> fleet.sliceChanged(ns, name, serviceName, ready));
   }
 
   private void sliceRemoved(EndpointSlice slice) {
     String ns = slice.getMetadata().getNamespace();
     String name = slice.getMetadata().getName();
-    if (ns.equals(namespace) && gatewayAddresses.remove(name) != null) {
-      int replicas = gatewayAddresses.values().stream().mapToInt(Integer::intValue).sum();
-      onLoop.execute(() -> fleet.gatewayReplicas(replicas));
+    if (ns.equals(namespace) && gatewayPeers.remove(name) != null) {
+      List<FleetUpdates.GatewayPeer> all = allPeers();
+      onLoop.execute(() -> fleet.gatewayPeers(all));
       return;
     }
     onLoop.execute(() -> fleet.sliceRemoved(ns, name));
+  }
+
+  /** Every listed replica once by name; one listed with its management port wins. */
+  private List<FleetUpdates.GatewayPeer> allPeers() {
+    Map<String, FleetUpdates.GatewayPeer> byName = new java.util.TreeMap<>();
+    gatewayPeers.values().stream()
+        .flatMap(List::stream)
+        .forEach(p -> byName.merge(p.name(), p, (a, b) -> a.managementPort() > 0 ? a : b));
+    return List.copyOf(byName.values());
   }
 
   private void keyChanged(Secret secret) {

@@ -21,6 +21,14 @@ public interface FleetUpdates {
 
   void sliceRemoved(String namespace, String sliceName);
 
-  /** Ready replicas of the gateway itself: each enforces limit / this. */
-  void gatewayReplicas(int ready);
+  /** The ready replicas of the gateway itself, from its own Service's EndpointSlices. */
+  void gatewayPeers(List<GatewayPeer> ready);
+
+  /**
+   * One ready gateway replica.
+   *
+   * @param name its pod name (the slice's target), or its address when the slice names none
+   * @param managementPort where it takes peer messages, or 0 when its slice lists no such port
+   */
+  record GatewayPeer(String name, String host, int managementPort) {}
 }

@@ -1,6 +1,7 @@
 package io.dormouse.gateway.proxy;
 
 import io.dormouse.gateway.backend.Backend;
+import io.dormouse.gateway.ratelimit.RateLimitState;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -11,9 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -25,19 +25,23 @@ import java.util.function.Consumer;
 public final class UpstreamCall {
 
   /** Headers that describe one hop, or that the engine must not see. */
-  private static final Set<String> NOT_FORWARDED =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "transfer-encoding",
-          "te",
-          "trailer",
-          "upgrade",
-          "host",
-          "content-length",
-          "authorization",
-          "expect");
+  private static final Set<String> NOT_FORWARDED = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+  static {
+    NOT_FORWARDED.addAll(
+        Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "upgrade",
+            "host",
+            "content-length",
+            "authorization",
+            "expect"));
+  }
 
   /**
    * How the call ended.
@@ -54,7 +58,6 @@ public final class UpstreamCall {
   private final boolean stream;
   private final boolean clientWantsUsage;
   private final long promptEstimate;
-  private final long idleTimeoutMillis;
   private final Consumer<Result> onDone;
   private long startNanos;
   private HttpClientRequest upstream;
@@ -70,7 +73,6 @@ public final class UpstreamCall {
       boolean stream,
       boolean clientWantsUsage,
       long promptEstimate,
-      long idleTimeoutMillis,
       Consumer<Result> onDone) {
     this.client = client;
     this.backend = backend;
@@ -78,7 +80,6 @@ public final class UpstreamCall {
     this.stream = stream;
     this.clientWantsUsage = clientWantsUsage;
     this.promptEstimate = promptEstimate;
-    this.idleTimeoutMillis = idleTimeoutMillis;
     this.onDone = onDone;
   }
 
@@ -87,11 +88,7 @@ public final class UpstreamCall {
    * unless its head was already written (heartbeats while waiting).
    */
   public void start(
-      HttpMethod method,
-      String uri,
-      MultiMap inHeaders,
-      Buffer body,
-      Map<String, String> extraHeaders) {
+      HttpMethod method, String uri, MultiMap inHeaders, Buffer body, RateLimitState extraHeaders) {
     startNanos = System.nanoTime();
     out.closeHandler(v -> clientGone());
     RequestOptions options =
@@ -100,14 +97,15 @@ public final class UpstreamCall {
             .setPort(backend.port())
             .setMethod(method)
             .setURI(uri)
-            .setConnectTimeout(5000)
-            .setIdleTimeout(idleTimeoutMillis);
+            .setConnectTimeout(5000);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     inHeaders.forEach(
         (name, value) -> {
-          if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-            options.addHeader(name, value);
+          if (!NOT_FORWARDED.contains(name)) {
+            headers.add(name, value);
           }
         });
+    options.setHeaders(headers);
     client
         .request(options)
         .onFailure(e -> failedBeforeResponse(UpstreamFailure.Stage.CONNECTING, e))
@@ -125,7 +123,7 @@ public final class UpstreamCall {
             });
   }
 
-  private void respond(HttpClientResponse response, Map<String, String> extraHeaders) {
+  private void respond(HttpClientResponse response, RateLimitState extraHeaders) {
     if (done) {
       return;
     }
@@ -140,11 +138,13 @@ public final class UpstreamCall {
           .headers()
           .forEach(
               (name, value) -> {
-                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                if (!NOT_FORWARDED.contains(name)) {
                   out.headers().add(name, value);
                 }
               });
-      extraHeaders.forEach(out::putHeader);
+      if (extraHeaders != null) {
+        extraHeaders.forEachHeader(out::putHeader);
+      }
       String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
       if (length != null && !tapsEvents) {
         out.putHeader(HttpHeaders.CONTENT_LENGTH, length); // the body passes through unchanged
@@ -178,7 +178,7 @@ public final class UpstreamCall {
               out.write(Buffer.buffer(events));
             }
           } else {
-            json.feed(chunk.getBytes());
+            json.feed(chunk);
             out.write(chunk);
           }
           if (out.writeQueueFull()) {

@@ -4,38 +4,63 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * The {@code x-ratelimit-*} values after a decision. Limits are per second (this gateway replica's
- * share); resets are how long until each bucket is full again, except on a refusal, where the
- * refusing limit's reset is how long until this request would fit: the wait that {@code
+ * The {@code x-ratelimit-*} values after a decision. Limits are the project's cluster-wide limits
+ * per second; remaining is this replica's bucket plus what its peers last said theirs hold (an
+ * estimate); resets are how long until this replica's buckets are full again, except on a refusal,
+ * where the refusing limit's reset is how long until this request would fit: the wait that {@code
  * retry-after-ms} tells too.
  */
 public record RateLimitState(
     double limitRequests,
     long remainingRequests,
-    Duration resetRequests,
+    long resetRequestsNanos,
     double limitTokens,
     long remainingTokens,
-    Duration resetTokens) {
+    long resetTokensNanos) {
 
   /** The state a refusal by {@code kind} reports: that limit resets when the request would fit. */
-  public RateLimitState refusedBy(LimitKind kind, Duration wait) {
+  public RateLimitState refusedBy(LimitKind kind, long waitNanos) {
     return kind == LimitKind.requests
         ? new RateLimitState(
-            limitRequests, remainingRequests, wait, limitTokens, remainingTokens, resetTokens)
+            limitRequests,
+            remainingRequests,
+            waitNanos,
+            limitTokens,
+            remainingTokens,
+            resetTokensNanos)
         : new RateLimitState(
-            limitRequests, remainingRequests, resetRequests, limitTokens, remainingTokens, wait);
+            limitRequests,
+            remainingRequests,
+            resetRequestsNanos,
+            limitTokens,
+            remainingTokens,
+            waitNanos);
+  }
+
+  public Duration resetRequests() {
+    return Duration.ofNanos(resetRequestsNanos);
+  }
+
+  public Duration resetTokens() {
+    return Duration.ofNanos(resetTokensNanos);
+  }
+
+  /** Writes the headers without building a map (the hot path). */
+  public void forEachHeader(BiConsumer<String, String> out) {
+    out.accept("x-ratelimit-limit-requests", number(limitRequests));
+    out.accept("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
+    out.accept("x-ratelimit-reset-requests", reset(resetRequestsNanos));
+    out.accept("x-ratelimit-limit-tokens", number(limitTokens));
+    out.accept("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
+    out.accept("x-ratelimit-reset-tokens", reset(resetTokensNanos));
   }
 
   public Map<String, String> headers() {
     Map<String, String> h = new LinkedHashMap<>();
-    h.put("x-ratelimit-limit-requests", number(limitRequests));
-    h.put("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
-    h.put("x-ratelimit-reset-requests", reset(resetRequests));
-    h.put("x-ratelimit-limit-tokens", number(limitTokens));
-    h.put("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
-    h.put("x-ratelimit-reset-tokens", reset(resetTokens));
+    forEachHeader(h::put);
     return h;
   }
 
@@ -49,7 +74,11 @@ public record RateLimitState(
    * retry-after-ms}; they are rounded up, never promising a reset earlier than it comes.
    */
   static String reset(Duration d) {
-    long ms = Math.max(0, (d.toNanos() + 999_999) / 1_000_000);
+    return reset(d.toNanos());
+  }
+
+  static String reset(long nanos) {
+    long ms = Math.max(0, (nanos + 999_999) / 1_000_000);
     if (ms < 1000) {
       return ms + "ms";
     }

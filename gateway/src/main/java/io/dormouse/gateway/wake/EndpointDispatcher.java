@@ -57,6 +57,8 @@ public final class EndpointDispatcher<W> {
   private final ActivityPolicy activity;
   private List<Backend> serving = List.of();
   private int cap = 1;
+  // this gateway's share of each engine replica's slots; null: the whole cap (no peers)
+  private Map<String, Integer> slots;
   private int maxWaiting = 1;
   private boolean failed;
   private String failure = "";
@@ -141,6 +143,39 @@ public final class EndpointDispatcher<W> {
     return release();
   }
 
+  /**
+   * This gateway's share of each engine replica's concurrency (by {@link Backend#id()}), when other
+   * gateway replicas share them; null gives every replica the endpoint's whole cap. A backend
+   * missing from the map gets no slot. Releases waiters onto slots that a larger share freed.
+   */
+  public List<Assignment<W>> slots(Map<String, Integer> perBackend) {
+    this.slots = perBackend == null ? null : Map.copyOf(perBackend);
+    return release();
+  }
+
+  /** The cap of one backend for this gateway. */
+  int capOf(Backend b) {
+    if (slots == null) {
+      return cap;
+    }
+    return Math.min(cap, slots.getOrDefault(b.id(), 0));
+  }
+
+  /** Requests in flight per backend id. */
+  public Map<String, Integer> outstanding() {
+    return Map.copyOf(outstanding);
+  }
+
+  /** The serving backends. */
+  public List<Backend> serving() {
+    return serving;
+  }
+
+  /** The endpoint's cap per engine replica, as its spec states it. */
+  public int capPerReplica() {
+    return cap;
+  }
+
   /** True when the activity Lease should be renewed now. */
   public boolean renewDue(Instant now) {
     return activity.renewDue(now, !outstanding.isEmpty());
@@ -195,12 +230,12 @@ public final class EndpointDispatcher<W> {
           trusted.add(b);
         }
       }
-      var backend = BackendPicker.pick(trusted, outstanding, cap, rotation++);
+      var backend = BackendPicker.pick(trusted, outstanding, this::capOf, rotation++);
       if (backend.isPresent()) {
         return backend;
       }
     }
-    return BackendPicker.pick(serving, outstanding, cap, rotation++);
+    return BackendPicker.pick(serving, outstanding, this::capOf, rotation++);
   }
 
   private void take(Backend backend) {

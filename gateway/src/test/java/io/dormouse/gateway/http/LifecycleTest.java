@@ -28,6 +28,7 @@ class LifecycleTest {
     try (GatewayWorld world = GatewayWorld.start(s -> s.shutdownGrace(Duration.ofSeconds(30)))) {
       String key = world.key("alpha");
       world.endpoint("llama", Phase.Ready, ie -> {});
+      var engine = world.engine("llama", e -> e.tokensPerSecond(4)); // 8 tokens: a 2 s stream
       world.ready("llama");
       world.awaitModel(key, "llama", Phase.Ready);
       assertThat(management(world, "/livez").statusCode()).isEqualTo(200);
@@ -40,18 +41,16 @@ class LifecycleTest {
           .contains("dormouse_gateway_tokens_total")
           .contains("dormouse_gateway_queue_depth");
 
-      world.engine.chunks = 8;
-      world.engine.chunkGapMillis = 250;
-      int before = world.engine.received.get();
+      int before = engine.requests();
       CompletableFuture<HttpResponse<String>> stream =
           world.http.sendAsync(
               HttpRequest.newBuilder(URI.create(world.baseUrl() + "/v1/chat/completions"))
                   .header("Authorization", "Bearer " + key)
                   .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(GatewayWorld.chat("llama", true)))
+                  .POST(HttpRequest.BodyPublishers.ofString(GatewayWorld.chat("llama", true, 8)))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      await().atMost(Duration.ofSeconds(20)).until(() -> world.engine.received.get() > before);
+      await().atMost(Duration.ofSeconds(20)).until(() -> engine.requests() > before);
       CompletableFuture<Void> closing = CompletableFuture.runAsync(world.gateway::close);
       await()
           .atMost(Duration.ofSeconds(20))
@@ -61,7 +60,8 @@ class LifecycleTest {
       assertThat(refused.body()).contains("shutting_down");
       var finished = stream.get();
       assertThat(finished.statusCode()).isEqualTo(200);
-      assertThat(finished.body()).contains("tok7").endsWith("data: [DONE]\n\n");
+      assertThat(GatewayWorld.contents(finished.body())).hasSize(8);
+      assertThat(finished.body()).endsWith("data: [DONE]\n\n");
       closing.get();
     }
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.gateway.testing.GatewayWorld;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,18 +19,29 @@ class SmokeTest {
       String key = servingLlama(world);
       var response = world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", false));
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      assertThat(response.body()).contains("tok0");
+      JsonObject answer = new JsonObject(response.body());
+      assertThat(
+              answer
+                  .getJsonArray("choices")
+                  .getJsonObject(0)
+                  .getJsonObject("message")
+                  .getString("content"))
+          .isNotBlank();
+      assertThat(answer.getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(3);
       assertThat(response.headers().firstValue("x-ratelimit-limit-requests")).hasValue("100");
       assertThat(response.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("10000");
       var stream = world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", true));
       assertThat(stream.statusCode()).isEqualTo(200);
-      assertThat(stream.body()).contains("tok2").contains("[DONE]").doesNotContain("\"usage\"");
+      assertThat(GatewayWorld.contents(stream.body())).hasSize(3);
+      assertThat(stream.body()).contains("[DONE]").doesNotContain("\"usage\"");
       var embedding =
           world.post("/v1/embeddings", key, "{\"model\":\"llama\",\"input\":\"hello\"}");
       assertThat(embedding.statusCode()).isEqualTo(200);
       assertThat(embedding.body()).contains("\"embedding\"");
 
-      // two ready gateway replicas behind its Service: each enforces half of every limit
+      // two ready gateway replicas behind its Service, neither reachable as a peer (the slice
+      // lists no management port): each falls back to half of every limit, while the headers
+      // still state the project's cluster-wide limit
       world
           .client
           .resource(
@@ -61,13 +73,21 @@ class SmokeTest {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
-              () ->
-                  world
-                      .post("/v1/chat/completions", key, GatewayWorld.chat("llama", false))
-                      .headers()
-                      .firstValue("x-ratelimit-limit-requests")
-                      .orElse("")
-                      .equals("50"));
+              () -> {
+                var headers =
+                    world
+                        .post("/v1/chat/completions", key, GatewayWorld.chat("llama", false))
+                        .headers();
+                return headers.firstValue("x-ratelimit-limit-requests").orElse("").equals("100")
+                    && Long.parseLong(
+                            headers.firstValue("x-ratelimit-remaining-requests").orElse("100"))
+                        < 50;
+              });
+      var tokens =
+          world.post("/v1/chat/completions", key, GatewayWorld.chat("llama", false)).headers();
+      assertThat(tokens.firstValue("x-ratelimit-limit-tokens")).hasValue("10000");
+      assertThat(Long.parseLong(tokens.firstValue("x-ratelimit-remaining-tokens").orElse("0")))
+          .isLessThanOrEqualTo(5000);
     }
   }
 

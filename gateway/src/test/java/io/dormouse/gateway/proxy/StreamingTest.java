@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.gateway.testing.GatewayWorld;
+import io.dormouse.sim.engine.EngineFault;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ class StreamingTest {
   static void start() throws Exception {
     world = GatewayWorld.start();
     key = world.key("alpha");
+    world.engine("pace", e -> e.tokensPerSecond(2)); // five tokens: 2 s at the engine
+    world.engine("cut", e -> e.tokensPerSecond(20.0 / 3)); // twenty tokens: 3 s
+    world.engine("fail", e -> e.fault(EngineFault.CRASH).faultAfterTokens(2));
     for (String ep : List.of("pace", "cut", "fail", "plain", "asks", "ghost")) {
       world.endpoint(ep, Phase.Ready, ie -> {});
       if (!ep.equals("ghost")) {
@@ -57,7 +62,7 @@ class StreamingTest {
 
   /** Sends a request; every buffer the client receives is one arrival. */
   private static CompletableFuture<HttpClientResponse> send(
-      String body, List<String> arrivals, CompletableFuture<Void> ended) {
+      String body, Consumer<String> arrivals, CompletableFuture<Void> ended) {
     CompletableFuture<HttpClientResponse> head = new CompletableFuture<>();
     client
         .request(
@@ -71,7 +76,7 @@ class StreamingTest {
         .compose(req -> req.send(Buffer.buffer(body)))
         .onSuccess(
             response -> {
-              response.handler(b -> arrivals.add(b.toString()));
+              response.handler(b -> arrivals.accept(b.toString()));
               response.endHandler(v -> ended.complete(null));
               response.exceptionHandler(ended::completeExceptionally);
               head.complete(response);
@@ -82,31 +87,40 @@ class StreamingTest {
 
   @Test
   void chunksReachTheClientWithTheEnginesPacing() throws Exception {
-    world.engine.chunks = 5;
-    world.engine.chunkGapMillis = 250;
+    GatewayWorld.Engine engine = world.engine("pace");
     List<String> arrivals = new CopyOnWriteArrayList<>();
+    // whether the engine was still generating when the first token reached the client: a
+    // gateway that held the stream back would deliver it only after the engine finished
+    List<Boolean> engineBusyAtFirstToken = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> ended = new CompletableFuture<>();
     HttpClientResponse head =
-        send(GatewayWorld.chat("pace", true), arrivals, ended).get(30, TimeUnit.SECONDS);
+        send(
+                GatewayWorld.chat("pace", true, 5),
+                arrival -> {
+                  if (engineBusyAtFirstToken.isEmpty()
+                      && !GatewayWorld.contents(arrival).isEmpty()) {
+                    engineBusyAtFirstToken.add(engine.sim.inFlight() > 0);
+                  }
+                  arrivals.add(arrival);
+                },
+                ended)
+            .get(30, TimeUnit.SECONDS);
     ended.get(60, TimeUnit.SECONDS);
-    world.engine.chunkGapMillis = 0;
-    world.engine.chunks = 3;
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.getHeader("x-ratelimit-limit-tokens")).isNotNull();
-    List<String> content = arrivals.stream().filter(a -> a.contains("\"content\"")).toList();
-    assertThat(content).hasSize(5); // five chunks, five separate arrivals: nothing coalesced
-    assertThat(content).allMatch(a -> a.split("\n\n").length == 1);
-    assertThat(String.join("", arrivals)).doesNotContain("\"usage\"").endsWith("data: [DONE]\n\n");
+    assertThat(engineBusyAtFirstToken).containsExactly(true);
+    assertThat(arrivals).allMatch(a -> a.endsWith("\n\n")); // whole events, never half of one
+    String body = String.join("", arrivals);
+    assertThat(GatewayWorld.contents(body)).hasSize(5);
+    assertThat(body).doesNotContain("\"usage\"").endsWith("data: [DONE]\n\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> tokens("pace", "completion") == 5);
-    assertThat(tokens("pace", "prompt")).isEqualTo(5);
-    assertThat(
-            world
-                .engine
-                .bodies
-                .get(world.engine.bodies.size() - 1)
-                .getJsonObject("stream_options")
-                .getBoolean("include_usage"))
-        .isTrue();
+    assertThat(tokens("pace", "prompt")).isEqualTo(engine.lastPromptTokens());
+    assertThat(engine.received())
+        .last()
+        .satisfies(
+            r ->
+                assertThat(r.body().getJsonObject("stream_options").getBoolean("include_usage"))
+                    .isTrue());
   }
 
   @Test
@@ -115,46 +129,43 @@ class StreamingTest {
         world.post(
             "/v1/chat/completions",
             key,
-            "{\"model\":\"asks\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}");
-    assertThat(r.body()).contains("\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3");
+            "{\"model\":\"asks\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"max_tokens\":3,\"ignore_eos\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(r.body())
+        .contains(
+            "\"usage\":{\"prompt_tokens\":"
+                + world.engine("asks").lastPromptTokens()
+                + ",\"total_tokens\":")
+        .contains("\"completion_tokens\":3");
   }
 
   @Test
   void aClientThatDisconnectsMidStreamAbortsTheEngineAndIsBilledForWhatItGot() throws Exception {
-    world.engine.chunks = 20;
-    world.engine.chunkGapMillis = 150;
-    int abortedBefore = world.engine.aborted.get();
+    GatewayWorld.Engine engine = world.engine("cut");
     List<String> arrivals = new CopyOnWriteArrayList<>();
     HttpClientResponse head =
-        send(GatewayWorld.chat("cut", true), arrivals, new CompletableFuture<>())
+        send(GatewayWorld.chat("cut", true, 20), arrivals::add, new CompletableFuture<>())
             .get(30, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(20)).until(() -> arrivals.size() >= 2);
-    head.request().connection().close();
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> world.engine.aborted.get() == abortedBefore + 1);
-    world.engine.chunkGapMillis = 0;
-    world.engine.chunks = 3;
+        .until(() -> GatewayWorld.contents(String.join("", arrivals)).size() >= 2);
+    head.request().connection().close();
+    await().atMost(Duration.ofSeconds(20)).until(() -> engine.sim.abandoned() == 1);
     await().atMost(Duration.ofSeconds(10)).until(() -> tokens("cut", "completion") >= 2);
     assertThat(tokens("cut", "completion")).isLessThan(20);
-    assertThat(tokens("cut", "prompt")).isPositive();
+    assertThat(tokens("cut", "prompt")).isEqualTo(engine.lastPromptTokens());
   }
 
   @Test
   void anEngineThatFailsMidStreamEndsTheStreamWithAnErrorEventAndIsStillBilled() throws Exception {
-    world.engine.chunks = 6;
-    world.engine.breakAfterChunks = 2;
-    try {
-      var r = world.post("/v1/chat/completions", key, GatewayWorld.chat("fail", true));
-      assertThat(r.statusCode()).isEqualTo(200);
-      String[] events = r.body().split("\n\n");
-      assertThat(events).hasSize(3);
-      JsonObject error = new JsonObject(events[2].substring("data: ".length()));
-      assertThat(error.getJsonObject("error").getString("code")).isEqualTo("upstream_error");
-    } finally {
-      world.engine.breakAfterChunks = -1;
-      world.engine.chunks = 3;
-    }
+    var r = world.post("/v1/chat/completions", key, GatewayWorld.chat("fail", true, 6));
+    assertThat(r.statusCode()).isEqualTo(200);
+    String[] events = r.body().split("\n\n");
+    assertThat(events).hasSize(4); // the role chunk, two tokens, the error
+    assertThat(GatewayWorld.contents(r.body())).hasSize(2);
+    JsonObject error = new JsonObject(events[3].substring("data: ".length()));
+    assertThat(error.getJsonObject("error").getString("code")).isEqualTo("upstream_error");
     await().atMost(Duration.ofSeconds(10)).until(() -> tokens("fail", "completion") == 2);
   }
 
@@ -162,10 +173,18 @@ class StreamingTest {
   void aJsonResponseIsPassedThroughAndItsUsageRecorded() throws Exception {
     var r = world.post("/v1/chat/completions", key, GatewayWorld.chat("plain", false));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(new JsonObject(r.body()).getJsonObject("usage").getInteger("completion_tokens"))
-        .isEqualTo(3);
+    JsonObject usage = new JsonObject(r.body()).getJsonObject("usage");
+    assertThat(usage.getInteger("completion_tokens")).isEqualTo(3);
     await().atMost(Duration.ofSeconds(10)).until(() -> tokens("plain", "completion") == 3);
-    assertThat(world.engine.authorizations).allMatch("null"::equals); // keys stay at the gateway
+    assertThat(tokens("plain", "prompt"))
+        .isEqualTo(usage.getInteger("prompt_tokens").doubleValue());
+    assertThat(world.engine("plain").received())
+        .isNotEmpty()
+        .allSatisfy(
+            request ->
+                assertThat(request.headers().contains("Authorization"))
+                    .as("keys stay at the gateway")
+                    .isFalse());
   }
 
   @Test

@@ -58,6 +58,54 @@ class UsageTapTest {
   }
 
   @Test
+  void theReportedUsageWinsOverTheCountedChunks() {
+    // engines may put several tokens in one chunk: three chunks, seven tokens
+    String seven =
+        "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7}}\n\n";
+    SseUsageTap tap = new SseUsageTap(true);
+    tap.feed((CHUNK + CHUNK + CHUNK + seven + DONE).getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage(99)).isEqualTo(new Usage(11, 7, true));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"prompt_tokens\":11}                           | 11 | 3",
+        "{\"completion_tokens\":7}                        | 99 | 7",
+        "{\"prompt_tokens\":null,\"completion_tokens\":7} | 99 | 7",
+        "{\"prompt_tokens\":11,\"completion_tokens\":0}   | 11 | 0"
+      })
+  void whatTheUsageLeavesOutIsEstimatedOrCounted(String usage, long prompt, long completion) {
+    SseUsageTap tap = new SseUsageTap(true);
+    String event = "data: {\"id\":\"c\",\"choices\":[],\"usage\":" + usage + "}\n\n";
+    tap.feed((CHUNK + CHUNK + CHUNK + event + DONE).getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage(99)).isEqualTo(new Usage(prompt, completion, true));
+  }
+
+  /** A chunk with content and usage at once, as vLLM's continuous_usage_stats streams them. */
+  static String mixed(String content, int completion) {
+    return "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+        + content
+        + "\"}}],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":"
+        + completion
+        + "}}\n\n";
+  }
+
+  @Test
+  void chunksCarryingContentAndUsageAreKeptAndTheirLatestUsageCounts() {
+    String stream = mixed("two words", 2) + mixed(" and two", 4) + mixed(" more", 5);
+    SseUsageTap tap = new SseUsageTap(true);
+    String out = feedSplit(tap, (stream + DONE).getBytes(StandardCharsets.UTF_8), 30);
+    assertThat(out).isEqualTo(stream + DONE); // they carry content: never dropped
+    assertThat(tap.usage(99)).isEqualTo(new Usage(11, 5, true));
+
+    SseUsageTap cut = new SseUsageTap(true); // cut before the end: the last report still holds
+    cut.feed((mixed("two words", 2) + mixed(" and two", 4)).getBytes(StandardCharsets.UTF_8));
+    assertThat(cut.usage(99)).isEqualTo(new Usage(11, 4, true));
+  }
+
+  @Test
   void aStreamCutBeforeItsUsageIsBilledOneTokenPerContentChunk() {
     SseUsageTap tap = new SseUsageTap(true);
     tap.feed((CHUNK + CHUNK).getBytes(StandardCharsets.UTF_8));
@@ -144,6 +192,42 @@ class UsageTapTest {
     assertThat(tap.usage()).isNull();
   }
 
+  @Test
+  void onlyTheEndOfALargeBodyIsLookedAt() {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(("{\"data\":[\"" + "e".repeat(1_000_000) + "\"],").getBytes(StandardCharsets.UTF_8));
+    tap.feed(
+        "\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7},\"model\":\"m\"}\n"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isEqualTo(new Usage(7, 0, true));
+  }
+
+  @Test
+  void aUsageKeyInsideAStringOrANestedObjectIsNotTheBodysUsage() {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(
+        "{\"choices\":[{\"usage\":{\"prompt_tokens\":5}}],\"text\":\"\\\"usage\\\":{\\\"prompt_tokens\\\":9}\"}"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"usage\":{\"prompt_tokens\":12}}                       | 12 | 0",
+        "{\"usage\":{\"completion_tokens\":34}}                   | 0  | 34",
+        "{\"usage\":{\"completion_tokens\":34,\"x\":[1,{\"a\":2}]}} | 0  | 34",
+        "[{\"usage\":{\"prompt_tokens\":1}},{\"usage\":{\"prompt_tokens\":12}}] | -1 | -1",
+        "{\"usage\":[{\"prompt_tokens\":12}]}                     | -1 | -1",
+        "{\"usage\":{\"prompt_tokens\":\"12\"}}                   | -1 | -1"
+      })
+  void onlyATopLevelUsageObjectWithNumbersIsRead(String body, long prompt, long completion) {
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isEqualTo(prompt < 0 ? null : new Usage(prompt, completion, true));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"not json", "{\"error\":{\"message\":\"x\"}}", "", "<html>"})
   void bodiesWithoutUsageReportNone(String body) {
@@ -161,5 +245,31 @@ class UsageTapTest {
     assertThat(out)
         .isEqualTo(
             "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"x\":1,\"include_usage\":true},\"messages\":[]}");
+  }
+
+  @Test
+  void aQualifiedModelNameReachesTheEngineAsItsServedNameAndNothingElseChanges() throws Exception {
+    String body = "{\"model\":\"team-a/llama\",\"messages\":[],\"x\":{\"model\":\"keep\"}}";
+    assertThat(
+            new String(
+                StreamOptions.withModel(body.getBytes(StandardCharsets.UTF_8), "llama"),
+                StandardCharsets.UTF_8))
+        .isEqualTo("{\"model\":\"llama\",\"messages\":[],\"x\":{\"model\":\"keep\"}}");
+    byte[] notAnObject = "[1]".getBytes(StandardCharsets.UTF_8);
+    assertThat(StreamOptions.withModel(notAnObject, "llama")).isSameAs(notAnObject);
+    assertThat(StreamOptions.withUsage(notAnObject)).isSameAs(notAnObject);
+  }
+
+  @Test
+  void aUsageObjectStatingOnlyOneCountReportsTheOtherAsZero() {
+    JsonUsageTap completionOnly = new JsonUsageTap();
+    completionOnly.feed("{\"usage\":{\"completion_tokens\":9}}".getBytes(StandardCharsets.UTF_8));
+    assertThat(completionOnly.usage()).isEqualTo(new Usage(0, 9, true));
+    JsonUsageTap neither = new JsonUsageTap();
+    neither.feed("{\"usage\":{\"total_tokens\":9}}  \n".getBytes(StandardCharsets.UTF_8));
+    assertThat(neither.usage()).isNull();
+    JsonUsageTap notAnObject = new JsonUsageTap();
+    notAnObject.feed("{\"usage\":[1,2]}".getBytes(StandardCharsets.UTF_8));
+    assertThat(notAnObject.usage()).isNull();
   }
 }

@@ -57,6 +57,88 @@ class ProjectLimiterTest {
   }
 
   @Test
+  void eachGatewayReplicaEnforcesItsShareOfTheTokenLimitToo() {
+    ProjectLimiter.Limits share = new ProjectLimiter.Limits(30, 3000).share(3);
+    assertThat(share).isEqualTo(new ProjectLimiter.Limits(10, 1000));
+    Admission first = limiter.admit("p", "ns/ep", share, 600);
+    assertThat(first.admitted()).isTrue();
+    assertThat(first.state().headers()).containsEntry("x-ratelimit-limit-tokens", "1000");
+    Admission second = limiter.admit("p", "ns/ep", share, 600);
+    assertThat(second.refusedBy()).isEqualTo(LimitKind.tokens);
+    assertThat(second.retryAfter().toMillis()).isEqualTo(200); // 400 left, at 1000/s
+  }
+
+  @Test
+  void aRefusalFromAPartlyFullBucketWaitsOnlyForWhatIsMissing() {
+    ProjectLimiter.Limits limits = new ProjectLimiter.Limits(10, 100);
+    assertThat(limiter.admit("p", "ns/ep", limits, 40).admitted()).isTrue(); // 60 tokens left
+    Admission refused = limiter.admit("p", "ns/ep", limits, 80);
+    assertThat(refused.refusedBy()).isEqualTo(LimitKind.tokens);
+    assertThat(refused.retryAfter().toMillis()).isEqualTo(200); // 20 missing at 100/s
+    assertThat(refused.reservedTokens()).isZero();
+    RateLimitState state = refused.state();
+    assertThat(state.remainingTokens()).isEqualTo(60);
+    // the refusing limit's reset is the wait until this request fits, as retry-after-ms says
+    assertThat(state.resetTokens().toMillis()).isEqualTo(200);
+    assertThat(state.remainingRequests()).isEqualTo(9);
+    assertThat(state.resetRequests().toMillis()).isEqualTo(100);
+    assertThat(state.headers())
+        .containsEntry("x-ratelimit-remaining-tokens", "60")
+        .containsEntry("x-ratelimit-reset-tokens", "200ms")
+        .containsEntry("x-ratelimit-remaining-requests", "9")
+        .containsEntry("x-ratelimit-reset-requests", "100ms");
+    clock.advance(Duration.ofMillis(199));
+    assertThat(limiter.admit("p", "ns/ep", limits, 80).admitted()).isFalse();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(limiter.admit("p", "ns/ep", limits, 80).admitted()).isTrue();
+  }
+
+  @Test
+  void aBucketInDebtRefusesUntilTheDebtIsRepaidAndShowsNoNegativeRemainder() {
+    ProjectLimiter.Limits limits = new ProjectLimiter.Limits(10, 100);
+    Admission big = limiter.admit("p", "ns/ep", limits, 250); // from a full bucket: 150 in debt
+    assertThat(big.admitted()).isTrue();
+    assertThat(big.reservedTokens()).isEqualTo(250);
+    assertThat(big.state().remainingTokens()).isZero();
+    assertThat(big.state().resetTokens().toMillis()).isEqualTo(2500);
+    Admission refused = limiter.admit("p", "ns/ep", limits, 10);
+    assertThat(refused.refusedBy()).isEqualTo(LimitKind.tokens);
+    assertThat(refused.retryAfter().toMillis()).isEqualTo(1600); // 150 + 10 at 100/s
+    assertThat(refused.state().headers())
+        .containsEntry("x-ratelimit-remaining-tokens", "0")
+        .containsEntry("x-ratelimit-reset-tokens", "1.6s"); // the refusal's wait
+    // a cost beyond the bucket waits only for a full bucket, not for more than it holds
+    assertThat(limiter.admit("p", "ns/ep", limits, 500).retryAfter().toMillis()).isEqualTo(2500);
+  }
+
+  @Test
+  void settlingAboveTheReservationTakesTheDifference() {
+    ProjectLimiter.Limits limits = new ProjectLimiter.Limits(10, 100);
+    Admission a = limiter.admit("p", "ns/ep", limits, 50);
+    limiter.settle("p", "ns/ep", a.reservedTokens(), 80); // the engine used 30 more than reserved
+    Admission refused = limiter.admit("p", "ns/ep", limits, 30);
+    assertThat(refused.refusedBy()).isEqualTo(LimitKind.tokens);
+    assertThat(refused.state().remainingTokens()).isEqualTo(20);
+    limiter.settle("p", "other/ep", 100, 0); // a bucket never used: nothing to settle
+    assertThat(limiter.admit("p", "ns/ep", limits, 20).admitted()).isTrue();
+  }
+
+  @Test
+  void aNewLimitAppliesToAnExistingBucket() {
+    ProjectLimiter.Limits one = new ProjectLimiter.Limits(1, 1000);
+    assertThat(limiter.admit("p", "ns/ep", one, 1).admitted()).isTrue();
+    assertThat(limiter.admit("p", "ns/ep", one, 1).admitted()).isFalse();
+    ProjectLimiter.Limits ten = new ProjectLimiter.Limits(10, 1000);
+    Admission raised = limiter.admit("p", "ns/ep", ten, 1);
+    assertThat(raised.admitted()).as("no credit for the past: the bucket stays empty").isFalse();
+    assertThat(raised.state().limitRequests()).isEqualTo(10);
+    assertThat(raised.retryAfter().toMillis()).isEqualTo(100);
+    Admission tokens = limiter.admit("p", "ns/ep", new ProjectLimiter.Limits(10, 50), 1);
+    assertThat(tokens.state().limitTokens()).isEqualTo(50);
+    assertThat(tokens.state().remainingTokens()).isEqualTo(50); // capped at the new bucket
+  }
+
+  @Test
   void projectsAndEndpointsHaveTheirOwnBuckets() {
     ProjectLimiter.Limits one = new ProjectLimiter.Limits(1, 1000);
     assertThat(limiter.admit("p", "ns/a", one, 1).admitted()).isTrue();
@@ -72,7 +154,7 @@ class ProjectLimiterTest {
     assertThat(first.admitted()).isTrue();
     Admission second = limiter.admit("p", "ns/ep", limits, 50);
     assertThat(second.refusedBy()).isEqualTo(LimitKind.tokens);
-    assertThat(second.retryAfter()).isEqualTo(Duration.ofMillis(500));
+    assertThat(second.retryAfter().toMillis()).isEqualTo(500);
     assertThat(second.state().remainingRequests()).isEqualTo(9); // the refused one took no request
     assertThat(second.state().headers())
         .containsEntry("x-ratelimit-limit-requests", "10")
@@ -132,6 +214,7 @@ class ProjectLimiterTest {
   @CsvSource({
     "0, 0ms",
     "250, 250ms",
+    "999, 999ms",
     "1000, 1s",
     "1001, 1.001s",
     "1500, 1.5s",

@@ -11,6 +11,11 @@ import io.dormouse.gateway.GatewaySettings;
 import io.dormouse.gateway.auth.ApiKey;
 import io.dormouse.gateway.auth.ApiKeys;
 import io.dormouse.gateway.auth.KeySecrets;
+import io.dormouse.sim.engine.EngineConfig;
+import io.dormouse.sim.engine.EngineSimulator;
+import io.dormouse.sim.engine.GenerateRequest;
+import io.dormouse.sim.engine.Generation;
+import io.dormouse.sim.engine.ReceivedRequest;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -20,18 +25,27 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A gateway against the Fabric8 mock API server (CRUD mode) and a fake engine: what the acceptance
- * tests drive.
+ * A gateway against the Fabric8 mock API server (CRUD mode) and the engine simulator, one engine
+ * per endpoint as in a cluster (it serves the endpoint's name, as the operator's {@code
+ * --served-model-name} makes vLLM do): what the acceptance tests drive.
  */
 public final class GatewayWorld implements AutoCloseable {
 
@@ -42,7 +56,8 @@ public final class GatewayWorld implements AutoCloseable {
   public final LeaseWriteCounter dispatcher = new LeaseWriteCounter();
   public final KubernetesMockServer api;
   public final KubernetesClient client;
-  public final FakeEngine engine;
+  private final Vertx engineVertx = Vertx.vertx();
+  private final Map<String, Engine> engines = new ConcurrentHashMap<>();
   public final GatewayApp gateway;
   public final HttpClient http =
       HttpClient.newBuilder()
@@ -58,7 +73,6 @@ public final class GatewayWorld implements AutoCloseable {
     api.expectCustomResource(
         CustomResourceDefinitionContext.fromCustomResourceType(InferenceEndpoint.class));
     client = api.createClient();
-    engine = new FakeEngine();
     GatewaySettings.Builder settings =
         GatewaySettings.builder()
             .namespace(GATEWAY_NS)
@@ -146,13 +160,94 @@ public final class GatewayWorld implements AutoCloseable {
             });
   }
 
-  /** Publishes the engine's address as a ready endpoint of (endpoint, tier)'s Service. */
+  /** One endpoint's engine simulator, and every request that reached it. */
+  public static final class Engine {
+    public final EngineSimulator sim;
+    private final List<ReceivedRequest> received = new CopyOnWriteArrayList<>();
+
+    private Engine(EngineSimulator sim) {
+      this.sim = sim;
+      sim.onRequest(received::add);
+    }
+
+    public int port() {
+      return sim.port();
+    }
+
+    /** Requests that reached the engine, in arrival order. */
+    public List<ReceivedRequest> received() {
+      return List.copyOf(received);
+    }
+
+    public int requests() {
+      return received.size();
+    }
+
+    /** The prompt tokens the engine counts for the request it received last. */
+    public int lastPromptTokens() {
+      ReceivedRequest last = received.get(received.size() - 1);
+      GenerateRequest.Kind kind =
+          last.path().endsWith("/chat/completions")
+              ? GenerateRequest.Kind.CHAT
+              : GenerateRequest.Kind.COMPLETION;
+      return Generation.countTokens(GenerateRequest.parse(kind, last.body()).prompt());
+    }
+  }
+
+  /**
+   * The engine that serves {@code endpoint}, started (fast, healthy, ready) when it has none yet.
+   */
+  public Engine engine(String endpoint) {
+    return engines.computeIfAbsent(endpoint, e -> startEngine(e, b -> {}));
+  }
+
+  /**
+   * Starts the engine that serves {@code endpoint} with settings of its own (a pace, a fault); call
+   * it before anything else starts that endpoint's engine.
+   */
+  public Engine engine(String endpoint, Consumer<EngineConfig.Builder> tweak) {
+    Engine engine = startEngine(endpoint, tweak);
+    if (engines.putIfAbsent(endpoint, engine) != null) {
+      engine.sim.close();
+      throw new IllegalStateException("endpoint " + endpoint + " already has an engine");
+    }
+    return engine;
+  }
+
+  private Engine startEngine(String endpoint, Consumer<EngineConfig.Builder> tweak) {
+    EngineConfig.Builder config =
+        EngineConfig.builder()
+            .name(endpoint)
+            .host("127.0.0.1")
+            .model("org/" + endpoint)
+            .servedModelNames(List.of(endpoint));
+    tweak.accept(config);
+    try {
+      EngineSimulator sim =
+          EngineSimulator.start(engineVertx, config.port(0).build())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
+      return new Engine(sim);
+    } catch (Exception e) {
+      throw new IllegalStateException("engine for " + endpoint + " did not start", e);
+    }
+  }
+
+  /**
+   * Publishes the endpoint's engine as a ready endpoint of (endpoint, tier)'s Service once it is
+   * ready, as its readiness probe would.
+   */
   public void ready(String endpoint) {
     readyIn(NS, endpoint);
   }
 
   /** {@link #ready} in another namespace. */
   public void readyIn(String namespace, String endpoint) {
+    Engine engine = engine(endpoint);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> engine.sim.state() == EngineSimulator.State.READY);
     EndpointSlice slice = slice(endpoint, true);
     slice.getMetadata().setNamespace(namespace);
     client.resource(slice).createOr(r -> r.update());
@@ -175,7 +270,7 @@ public final class GatewayWorld implements AutoCloseable {
         .withAddressType("IPv4")
         .addNewPort()
         .withName("http")
-        .withPort(engine.port())
+        .withPort(engine(endpoint).port())
         .withProtocol("TCP")
         .endPort()
         .addNewEndpoint()
@@ -218,16 +313,61 @@ public final class GatewayWorld implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A chat request the engine answers with exactly three tokens. */
   public static String chat(String model, boolean stream) {
+    return chat(model, stream, 3);
+  }
+
+  /** A chat request the engine answers with exactly {@code tokens} tokens ({@code ignore_eos}). */
+  public static String chat(String model, boolean stream, int tokens) {
     return "{\"model\":\""
         + model
         + "\",\"stream\":"
         + stream
-        + ",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
+        + ",\"max_tokens\":"
+        + tokens
+        + ",\"ignore_eos\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}";
   }
 
-  /** The sum of a metric's samples whose labels include every given {@code key=value}. */
+  /** The text pieces of an SSE chat stream's chunks that carry generated content, in order. */
+  public static List<String> contents(String sse) {
+    List<String> out = new ArrayList<>();
+    for (String line : sse.split("\n")) {
+      if (!line.startsWith("data: {")) {
+        continue;
+      }
+      JsonArray choices = new JsonObject(line.substring(6)).getJsonArray("choices");
+      if (choices == null || choices.isEmpty()) {
+        continue;
+      }
+      JsonObject delta = choices.getJsonObject(0).getJsonObject("delta");
+      String content = delta == null ? null : delta.getString("content");
+      if (content != null && !content.isEmpty()) {
+        out.add(content);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The sum of a metric's samples whose labels include every given {@code key=value}. Fails when no
+   * sample matches, so a renamed metric or label cannot pass for a zero.
+   */
   public double metric(String name, String... labels) throws Exception {
+    List<String> samples = samples(name, labels);
+    if (samples.isEmpty()) {
+      throw new AssertionError(
+          "no sample of " + name + " with labels " + List.of(labels) + " on /metrics");
+    }
+    double sum = 0;
+    for (String line : samples) {
+      sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
+  }
+
+  /** The sample lines of a metric whose labels include every given {@code key=value}. */
+  public List<String> samples(String name, String... labels) throws Exception {
     String text =
         http.send(
                 HttpRequest.newBuilder(
@@ -235,7 +375,7 @@ public final class GatewayWorld implements AutoCloseable {
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    double sum = 0;
+    List<String> out = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.startsWith(name + "{")) {
         continue;
@@ -246,10 +386,10 @@ public final class GatewayWorld implements AutoCloseable {
         all &= line.contains(kv[0] + "=\"" + kv[1] + "\"");
       }
       if (all) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        out.add(line);
       }
     }
-    return sum;
+    return out;
   }
 
   @Override
@@ -257,7 +397,13 @@ public final class GatewayWorld implements AutoCloseable {
     try {
       gateway.close();
     } finally {
-      engine.close();
+      engineVertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .orTimeout(10, TimeUnit.SECONDS)
+          .exceptionally(e -> null)
+          .join();
       client.close();
       api.destroy();
     }

@@ -186,4 +186,106 @@ class EndpointDispatcherTest {
     d.backendsChanged(List.of()); // the slice says it is gone
     assertThat(d.submit(1, clock.instant())).isEqualTo(new Queued(true));
   }
+
+  @Test
+  void afterAWakeRenewalsResumeWhileRequestsRunAndStopAfterTheLast() {
+    d.configure(4, 100, false, null);
+    assertThat(d.submit(1, clock.instant())).isEqualTo(new Queued(true));
+    assertThat(d.backendsChanged(List.of(A))).hasSize(1); // awake: the wake is over
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("in flight after the wake").isTrue();
+    assertThat(d.renewDue(clock.instant())).as("just renewed").isFalse();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).isTrue();
+    d.done(A);
+    assertThat(d.inFlight()).isZero();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("nothing in flight, nothing new").isFalse();
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(d.renewDue(clock.instant())).isFalse();
+  }
+
+  @Test
+  void afterSeveralRequestsOnSeveralBackendsAllFinishNothingIsInFlight() {
+    d.configure(4, 100, false, null);
+    d.backendsChanged(List.of(A, B));
+    Backend first = ((Dispatch) d.submit(1, clock.instant())).backend();
+    Backend second = ((Dispatch) d.submit(2, clock.instant())).backend();
+    Backend third = ((Dispatch) d.submit(3, clock.instant())).backend();
+    assertThat(d.inFlight()).isEqualTo(3);
+    d.done(first);
+    d.done(second);
+    assertThat(d.inFlight()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("one still in flight").isTrue();
+    d.done(third);
+    d.done(third); // a stray completion frees nothing that was not taken
+    assertThat(d.inFlight()).isZero();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("all finished: the endpoint may go idle").isFalse();
+  }
+
+  @Test
+  void theNextWakeIsSignalledLikeTheFirst() {
+    d.configure(4, 100, false, null);
+    assertThat(d.submit(1, clock.instant())).isEqualTo(new Queued(true));
+    d.backendsChanged(List.of(A));
+    d.done(A);
+    d.backendsChanged(List.of()); // it hibernated
+    clock.advance(Duration.ofHours(1));
+    assertThat(d.submit(2, clock.instant())).isEqualTo(new Queued(true));
+    assertThat(d.submit(3, clock.instant())).isEqualTo(new Queued(false));
+    assertThat(d.renewDue(clock.instant().plusSeconds(60)))
+        .as("the wake write is the one")
+        .isFalse();
+  }
+
+  @Test
+  void afterAFailedWakeTheQueueIsEmptyAndTheNextRequestSignalsANewWake() {
+    d.configure(4, 100, false, null);
+    assertThat(d.submit(1, clock.instant())).isEqualTo(new Queued(true));
+    assertThat(d.submit(2, clock.instant())).isEqualTo(new Queued(false));
+    assertThat(d.configure(4, 100, true, "no tier has room")).containsExactly(1, 2);
+    assertThat(d.waiting()).isZero();
+    assertThat(d.withdraw(1)).as("failed, not waiting").isFalse();
+    d.configure(4, 100, false, null); // the operator tries again (the spec changed)
+    assertThat(d.submit(3, clock.instant())).isEqualTo(new Queued(true));
+    assertThat(d.backendsChanged(List.of(A)))
+        .extracting(EndpointDispatcher.Assignment::waiter)
+        .containsExactly(3);
+  }
+
+  @Test
+  void requestsServedWithoutAWakeStillCountAsActivity() {
+    d.configure(4, 100, false, null);
+    d.backendsChanged(List.of(A));
+    assertThat(d.hasReadyBackend()).isTrue();
+    d.done(((Dispatch) d.submit(1, clock.instant())).backend());
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("a request came since the last write").isTrue();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(d.renewDue(clock.instant())).as("nothing since").isFalse();
+  }
+
+  @Test
+  void aSlotFreedByAnUnreachableBackendGoesToTheNextWaiter() {
+    d.configure(1, 100, false, null);
+    d.backendsChanged(List.of(A));
+    d.submit(1, clock.instant());
+    assertThat(d.submit(2, clock.instant())).isEqualTo(new Queued(false));
+    assertThat(d.unreachable(A, clock.instant()))
+        .extracting(EndpointDispatcher.Assignment::waiter)
+        .containsExactly(2);
+  }
+
+  @Test
+  void shutdownTakesEveryWaiterAndLeavesNone() {
+    d.configure(1, 100, false, null);
+    assertThat(d.hasReadyBackend()).isFalse();
+    d.submit(1, clock.instant());
+    d.submit(2, clock.instant());
+    assertThat(d.drainAll()).containsExactly(1, 2);
+    assertThat(d.waiting()).isZero();
+    assertThat(d.drainAll()).isEmpty();
+  }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.gateway.testing.GatewayWorld;
+import io.dormouse.gateway.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,7 +34,8 @@ class VanishingBackendTest {
 
   @BeforeAll
   static void start() throws Exception {
-    world = GatewayWorld.start();
+    // a clock that stands still: a quarantine lasts the whole test, however slow the machine
+    world = GatewayWorld.start(s -> s.clock(MutableClock.atEpoch()));
     key = world.key("alpha");
     vanished = new VanishedEngine();
   }
@@ -56,8 +58,8 @@ class VanishingBackendTest {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
     assertThat(vanished.accepted.get() - before)
-        .as("the vanished replica was tried, then passed over")
-        .isBetween(1, 19);
+        .as("the vanished replica was tried once, then passed over while quarantined")
+        .isEqualTo(1);
   }
 
   @Test
@@ -74,7 +76,7 @@ class VanishingBackendTest {
     world.ready("lone");
     HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(r.body()).contains("tok0");
+    assertThat(r.body()).contains("\"chat.completion\"");
   }
 
   @Test

@@ -68,8 +68,8 @@ class WakeOnRequestTest {
           ie.getSpec().getLimits().setRequestsPerSecond(1000);
         });
     world.awaitModel(key, "sleepy", Phase.Hibernated);
-    world.engine.holdMillis = 20;
-    int before = world.engine.received.get();
+    // each answer takes 20 ms, so the released requests overlap at the engine
+    var engine = world.engine("sleepy", e -> e.timeToFirstToken(Duration.ofMillis(20)));
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       calls.add(postAsync(GatewayWorld.chat("sleepy", false)));
@@ -78,7 +78,7 @@ class WakeOnRequestTest {
     String lease = Wiring.activityLeaseName("sleepy");
     await().atMost(Duration.ofSeconds(20)).until(() -> world.lease("sleepy") != null);
     assertThat(world.lease("sleepy").getSpec().getRenewTime()).isNotNull();
-    assertThat(world.engine.received.get()).isEqualTo(before); // nothing forwarded yet
+    assertThat(engine.requests()).isZero(); // nothing forwarded yet
     assertThat(world.dispatcher.writes(lease)).isEqualTo(1);
 
     world.ready("sleepy");
@@ -87,13 +87,71 @@ class WakeOnRequestTest {
       statuses.add(call.get().statusCode());
     }
     assertThat(statuses).hasSize(200).containsOnly(200);
-    assertThat(world.engine.received.get() - before).isEqualTo(200);
-    assertThat(world.engine.peakInFlight.get())
-        .isLessThanOrEqualTo(50); // released at the cap's pace
+    assertThat(engine.requests()).isEqualTo(200);
+    assertThat(engine.sim.peakInFlight())
+        .isBetween(2, 50); // released at the cap's pace, yet more than one at a time
     assertThat(world.dispatcher.writes(lease)).isEqualTo(1);
     assertThat(world.metric("dormouse_gateway_wake_wait_seconds_count", "endpoint=sleepy"))
         .isEqualTo(200);
-    world.engine.holdMillis = 0;
+  }
+
+  @Test
+  void theNextWakeIsSignalledAtOnceLikeTheFirst() throws Exception {
+    world.endpoint("twice", Phase.Hibernated, ie -> {});
+    world.awaitModel(key, "twice", Phase.Hibernated);
+    String lease = Wiring.activityLeaseName("twice");
+    var first = postAsync(GatewayWorld.chat("twice", false));
+    await().atMost(Duration.ofSeconds(20)).until(() -> world.dispatcher.writes(lease) == 1);
+    world.ready("twice");
+    assertThat(first.get().statusCode()).isEqualTo(200);
+
+    world.notReady("twice"); // it hibernated: its engine's address is no longer ready
+    var second = postUntilOneWaits("twice");
+    // one write for this wake too, at once: not after a wait has already run into its timeout
+    await().atMost(Duration.ofSeconds(20)).until(() -> world.dispatcher.writes(lease) == 2);
+    world.ready("twice");
+    assertThat(second.get().statusCode()).isEqualTo(200);
+    assertThat(world.dispatcher.writes(lease)).isEqualTo(2);
+  }
+
+  @Test
+  void afterAFailedWakeTheQueueIsEmptyAndTheNextRequestSignalsANewWake() throws Exception {
+    world.endpoint("retried", Phase.Waking, ie -> {});
+    world.awaitModel(key, "retried", Phase.Waking);
+    String lease = Wiring.activityLeaseName("retried");
+    var first = postAsync(GatewayWorld.chat("retried", false));
+    var second = postAsync(GatewayWorld.chat("retried", false));
+    await().atMost(Duration.ofSeconds(20)).until(() -> waiting("retried") == 2);
+    assertThat(world.dispatcher.writes(lease)).isEqualTo(1);
+    world.phase("retried", Phase.Failed, "no tier has room");
+    assertThat(first.get().statusCode()).isEqualTo(503);
+    assertThat(second.get().statusCode()).isEqualTo(503);
+    assertThat(waiting("retried")).isZero();
+
+    world.phase("retried", Phase.Hibernated, null); // the spec changed: the operator may try again
+    world.awaitModel(key, "retried", Phase.Hibernated);
+    var third = postAsync(GatewayWorld.chat("retried", false));
+    await().atMost(Duration.ofSeconds(20)).until(() -> waiting("retried") == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> world.dispatcher.writes(lease) == 2);
+    world.ready("retried");
+    assertThat(third.get().statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Sends requests until one waits, which tells that the gateway saw the endpoint's backends go;
+   * those sent before that are served. Returns the one that waits.
+   */
+  private static CompletableFuture<HttpResponse<String>> postUntilOneWaits(String endpoint)
+      throws Exception {
+    for (int i = 0; i < 100; i++) {
+      var call = postAsync(GatewayWorld.chat(endpoint, false));
+      await().atMost(Duration.ofSeconds(20)).until(() -> call.isDone() || waiting(endpoint) == 1);
+      if (!call.isDone()) {
+        return call;
+      }
+      assertThat(call.get().statusCode()).isEqualTo(200);
+    }
+    throw new AssertionError("the gateway never saw " + endpoint + " lose its backends");
   }
 
   @Test
@@ -214,6 +272,8 @@ class WakeOnRequestTest {
           ie.getSpec().getLimits().setMaxConcurrentRequestsPerReplica(1);
           ie.getSpec().getScaling().setWakeTimeout("1s");
         });
+    // every answer takes 3 s: the one slot stays taken past the next request's 1 s wait
+    var engine = world.engine("busy", e -> e.timeToFirstToken(Duration.ofSeconds(3)));
     world.ready("busy");
     world.awaitModel(key, "busy", Phase.Ready);
     await()
@@ -224,19 +284,14 @@ class WakeOnRequestTest {
                         .post("/v1/chat/completions", key, GatewayWorld.chat("busy", false))
                         .statusCode()
                     == 200);
-    world.engine.holdMillis = 3000;
-    try {
-      int before = world.engine.received.get();
-      var first = postAsync(GatewayWorld.chat("busy", false));
-      await().atMost(Duration.ofSeconds(20)).until(() -> world.engine.received.get() == before + 1);
-      var second = world.post("/v1/chat/completions", key, GatewayWorld.chat("busy", false));
-      assertThat(second.statusCode()).isEqualTo(504);
-      assertThat(second.body()).contains("queue_timeout");
-      assertThat(world.engine.received.get()).isEqualTo(before + 1); // the cap of one held
-      assertThat(first.get().statusCode()).isEqualTo(200);
-    } finally {
-      world.engine.holdMillis = 0;
-    }
+    int before = engine.requests();
+    var first = postAsync(GatewayWorld.chat("busy", false));
+    await().atMost(Duration.ofSeconds(20)).until(() -> engine.requests() == before + 1);
+    var second = world.post("/v1/chat/completions", key, GatewayWorld.chat("busy", false));
+    assertThat(second.statusCode()).isEqualTo(504);
+    assertThat(second.body()).contains("queue_timeout");
+    assertThat(engine.requests()).isEqualTo(before + 1); // the cap of one held
+    assertThat(first.get().statusCode()).isEqualTo(200);
     assertThat(world.dispatcher.writes(Wiring.activityLeaseName("busy"))).isLessThanOrEqualTo(1);
   }
 

@@ -310,6 +310,59 @@ class OperatorMockServerTest {
   }
 
   @Test
+  void theStatusRecordsTheGenerationItActedOnAndASpecEditLiftsTheBackOffs() {
+    cluster.endpoint("edited", "a");
+    await("the first status names generation 1")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              InferenceEndpoint ep = cluster.get("edited");
+              assertThat(ep.getStatus()).isNotNull();
+              assertThat(ep.getStatus().getPhase()).isEqualTo(Phase.Hibernated);
+              assertThat(ep.getMetadata().getGeneration()).isEqualTo(1L);
+              assertThat(ep.getStatus().getObservedGeneration()).isEqualTo(1L);
+              assertThat(ep.getStatus().getConditions())
+                  .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
+            });
+
+    clock.advance(Duration.ofSeconds(5));
+    cluster.request("edited");
+    await("demand wakes tier a")
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("edited")).isEqualTo(Phase.Waking));
+    cluster.unschedulablePod("edited", "a");
+    clock.advance(Duration.ofMinutes(6));
+    await("its only tier cannot start: Failed, the tier backed off")
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("edited")).isEqualTo(Phase.Failed));
+    clock.advance(Duration.ofMinutes(1));
+    cluster.request("edited");
+    clock.advance(Duration.ofSeconds(5));
+    await("new demand while backed off: still Failed")
+        .during(Duration.ofSeconds(2))
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("edited")).isEqualTo(Phase.Failed));
+
+    client
+        .resources(InferenceEndpoint.class)
+        .inNamespace(Cluster.NS)
+        .withName("edited")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"engine\":{\"image\":\"vllm/vllm-openai:v0.12.0\"}}}");
+    await("the edit is generation 2; the status says it acted on it, and wakes at once")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              InferenceEndpoint ep = cluster.get("edited");
+              assertThat(ep.getMetadata().getGeneration()).isEqualTo(2L);
+              assertThat(ep.getStatus().getObservedGeneration()).isEqualTo(2L);
+              assertThat(ep.getStatus().getPhase()).isEqualTo(Phase.Waking);
+              assertThat(cluster.replicas("edited", "a")).isEqualTo(1);
+            });
+  }
+
+  @Test
   void aMissingGpuTierIsNamedInACondition() {
     cluster.endpoint("orphan", "a", "nowhere");
 

@@ -26,7 +26,13 @@ class ReasonsTest {
   @MethodSource("rows")
   @SuppressWarnings("unchecked")
   void aPhaseChangeSaysOneReasonInStatusHistoryAndEvents(
-      String name, Consumer<World> setup, Phase phase, int a, int b, List<String> events) {
+      String name,
+      Consumer<World> setup,
+      Phase phase,
+      int a,
+      int b,
+      Long recheckSeconds,
+      List<String> events) {
     World world = new World();
     setup.accept(world);
     Phase before = world.status == null ? null : world.status.getPhase();

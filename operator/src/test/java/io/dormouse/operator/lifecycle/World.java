@@ -4,6 +4,7 @@ import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.TierState;
 import io.dormouse.api.v1alpha1.TierStatus;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,6 +124,17 @@ final class World {
     }
     status.setTiers(list);
     status.setReadyReplicas(phase == Phase.Ready ? replicas : 0);
+    if (phase == Phase.Ready || phase == Phase.Degraded) {
+      // serving since then: the Ready condition's transition marks the end of the wake
+      status.setConditions(
+          List.of(
+              new ConditionBuilder()
+                  .withType(EndpointConditions.READY)
+                  .withStatus("True")
+                  .withReason("Serving")
+                  .withLastTransitionTime(at(since).toString())
+                  .build()));
+    }
     return this;
   }
 

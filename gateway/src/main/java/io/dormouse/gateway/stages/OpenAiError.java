@@ -1,4 +1,4 @@
-package io.dormouse.gateway.http;
+package io.dormouse.gateway.stages;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package io.dormouse.gateway.http;
+package io.dormouse.gateway.fleet;
 
 import io.dormouse.api.tenancy.ProjectPolicy;
 import io.dormouse.api.v1alpha1.Wiring;
@@ -8,8 +8,9 @@ import io.dormouse.gateway.kube.FleetUpdates;
 import io.dormouse.gateway.routing.EndpointRef;
 import io.dormouse.gateway.routing.EndpointRoute;
 import io.dormouse.gateway.routing.RouteTable;
+import io.dormouse.gateway.stages.OpenAiError;
+import io.dormouse.gateway.stages.Refusal;
 import io.dormouse.gateway.usage.GatewayMetrics;
-import io.dormouse.gateway.wake.EndpointDispatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,60 +18,67 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's view of the cluster — routes, ready backends per endpoint, its own replica count —
- * and one dispatcher per endpoint. Confined to the gateway's event loop: the watches post their
- * updates onto it.
+ * The gateway's view of the cluster — routes, ready backends per endpoint, its own peers — and each
+ * endpoint's {@link EndpointTraffic}. The watches update it from one thread at a time (its methods
+ * are synchronized); requests read the route table (immutable, swapped whole) and the traffic of
+ * their endpoint, each behind its own lock, from any event loop.
  */
-final class Fleet implements FleetUpdates {
+public final class Fleet implements FleetUpdates {
 
   private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
-
-  /** What the fleet asks of the request side when waiters move. */
-  interface Waiters {
-    void release(Exchange waiter, Backend backend);
-
-    void fail(Exchange waiter, OpenAiError error);
-  }
 
   private record Slice(String namespace, String serviceName, List<Backend> ready) {}
 
   private final Map<EndpointRef, EndpointRoute> routes = new HashMap<>();
   private final Map<String, Slice> slices = new HashMap<>();
-  private final Map<EndpointRef, EndpointDispatcher<Exchange>> dispatchers = new HashMap<>();
+  private final Map<EndpointRef, EndpointTraffic> traffic = new ConcurrentHashMap<>();
   private final Duration renewEvery;
   private final GatewayMetrics metrics;
-  private Waiters waiters;
+  private final Consumer<List<GatewayPeer>> peersChanged;
   private ProjectPolicy policy = ProjectPolicy.OPEN;
   private volatile RouteTable table = RouteTable.EMPTY;
-  private volatile int gatewayReplicas = 1;
+  private volatile List<GatewayPeer> peers = List.of();
 
-  Fleet(Duration renewEvery, GatewayMetrics metrics) {
+  /**
+   * @param peersChanged told of the gateway's own ready replicas whenever they change
+   */
+  public Fleet(
+      Duration renewEvery, GatewayMetrics metrics, Consumer<List<GatewayPeer>> peersChanged) {
     this.renewEvery = renewEvery;
     this.metrics = metrics;
+    this.peersChanged = peersChanged;
   }
 
-  void waiters(Waiters w) {
-    this.waiters = w;
-  }
-
-  RouteTable table() {
+  public RouteTable table() {
     return table;
   }
 
-  int gatewayReplicas() {
-    return gatewayReplicas;
+  /** The gateway's ready replicas as its Service lists them (this one included, once ready). */
+  public List<GatewayPeer> peers() {
+    return peers;
   }
 
-  EndpointDispatcher<Exchange> dispatcher(EndpointRef ref) {
-    return dispatchers.computeIfAbsent(ref, r -> new EndpointDispatcher<>(renewEvery));
+  /** The traffic of an endpoint; made on first use. */
+  public EndpointTraffic traffic(EndpointRef ref) {
+    EndpointTraffic t = traffic.get(ref);
+    return t != null
+        ? t
+        : traffic.computeIfAbsent(ref, r -> new EndpointTraffic(r, renewEvery, metrics));
+  }
+
+  /** Every endpoint's traffic, for the peer exchange. */
+  public Map<EndpointRef, EndpointTraffic> allTraffic() {
+    return traffic;
   }
 
   @Override
-  public void endpointChanged(EndpointRoute route) {
+  public synchronized void endpointChanged(EndpointRoute route) {
     EndpointRoute old = routes.put(route.ref(), route);
     if (!route.equals(old)) {
       rebuildTable();
@@ -78,41 +86,36 @@ final class Fleet implements FleetUpdates {
     if (old == null || old.phase() != route.phase()) {
       LOG.info("endpoint {} model={} phase={}", route.ref(), route.servedName(), route.phase());
     }
-    EndpointDispatcher<Exchange> d = dispatcher(route.ref());
-    List<Exchange> failed =
-        d.configure(
+    traffic(route.ref())
+        .configure(
             route.limits().maxConcurrentPerReplica(),
             route.limits().maxWaitingRequests(),
             route.failed(),
-            route.message());
-    for (Exchange x : failed) {
-      waiters.fail(x, Exchange.endpointFailed(route));
-    }
+            route.message(),
+            endpointFailed(route));
     refreshBackends(route); // tiers may have changed; new limits may free slots for waiters
   }
 
   @Override
-  public void endpointRemoved(EndpointRef ref) {
+  public synchronized void endpointRemoved(EndpointRef ref) {
     routes.remove(ref);
     rebuildTable();
     LOG.info("endpoint {} removed", ref);
-    EndpointDispatcher<Exchange> d = dispatchers.remove(ref);
-    if (d != null) {
-      for (Exchange x : d.drainAll()) {
-        waiters.fail(
-            x,
-            OpenAiError.invalidRequest(
-                404,
-                "model_not_found",
-                "The model was removed while the request waited.",
-                "model"));
-      }
+    EndpointTraffic t = traffic.remove(ref);
+    if (t != null) {
+      t.drain(
+          new Refusal(
+              OpenAiError.invalidRequest(
+                  404,
+                  "model_not_found",
+                  "The model was removed while the request waited.",
+                  "model")));
       metrics.queueDepth(ref.namespace(), ref.name(), 0);
     }
   }
 
   @Override
-  public void projectPolicyChanged(ProjectPolicy newPolicy) {
+  public synchronized void projectPolicyChanged(ProjectPolicy newPolicy) {
     policy = newPolicy;
     rebuildTable();
   }
@@ -134,52 +137,55 @@ final class Fleet implements FleetUpdates {
   }
 
   @Override
-  public void sliceChanged(
+  public synchronized void sliceChanged(
       String namespace, String sliceName, String serviceName, List<Backend> ready) {
     slices.put(namespace + "/" + sliceName, new Slice(namespace, serviceName, ready));
     refreshNamespace(namespace);
   }
 
   @Override
-  public void sliceRemoved(String namespace, String sliceName) {
+  public synchronized void sliceRemoved(String namespace, String sliceName) {
     if (slices.remove(namespace + "/" + sliceName) != null) {
       refreshNamespace(namespace);
     }
   }
 
   @Override
-  public void gatewayReplicas(int ready) {
-    int n = Math.max(1, ready);
-    if (n != gatewayReplicas) {
-      LOG.info("gateway replicas ready={}: each enforces 1/{} of every rate limit", n, n);
+  public synchronized void gatewayPeers(List<GatewayPeer> ready) {
+    List<GatewayPeer> now = List.copyOf(ready);
+    if (!now.equals(peers)) {
+      LOG.info("gateway replicas ready={}: {}", now.size(), now);
+      peers = now;
+      peersChanged.accept(now);
     }
-    gatewayReplicas = n;
   }
 
   /** Endpoints whose activity Lease is due for renewal now. */
-  List<EndpointRef> renewalsDue(Instant now) {
+  public synchronized List<EndpointRef> renewalsDue(Instant now) {
     List<EndpointRef> due = new ArrayList<>();
-    dispatchers.forEach(
-        (ref, d) -> {
-          if (routes.containsKey(ref) && d.renewDue(now)) {
+    traffic.forEach(
+        (ref, t) -> {
+          if (routes.containsKey(ref) && t.renewDue(now)) {
             due.add(ref);
           }
         });
     return due;
   }
 
-  void depth(EndpointRef ref, EndpointDispatcher<Exchange> d) {
-    metrics.queueDepth(ref.namespace(), ref.name(), d.waiting());
+  /** Sends every waiter away (shutdown). */
+  public void drainAll(Refusal refusal) {
+    traffic.values().forEach(t -> t.drain(refusal));
   }
 
-  List<Exchange> drainAll() {
-    List<Exchange> all = new ArrayList<>();
-    dispatchers.forEach(
-        (ref, d) -> {
-          all.addAll(d.drainAll());
-          depth(ref, d);
-        });
-    return all;
+  public static Refusal endpointFailed(EndpointRoute route) {
+    String why = route.message() == null || route.message().isBlank() ? "" : ": " + route.message();
+    return new Refusal(
+        new OpenAiError(
+            503,
+            "service_unavailable",
+            "endpoint_failed",
+            "The model " + route.servedName() + " cannot be woken" + why,
+            null));
   }
 
   private void refreshNamespace(String namespace) {
@@ -205,9 +211,8 @@ final class Fleet implements FleetUpdates {
       byTier.put(tier, ready);
     }
     List<Backend> serving = TierPreference.serving(route.tiers(), byTier);
-    EndpointDispatcher<Exchange> d = dispatcher(route.ref());
-    boolean had = d.hasReadyBackend();
-    var released = d.backendsChanged(serving);
+    EndpointTraffic t = traffic(route.ref());
+    boolean had = t.hasReadyBackend();
     if (had != !serving.isEmpty()) {
       LOG.info(
           "endpoint {} ready backends={} tier={}",
@@ -215,9 +220,7 @@ final class Fleet implements FleetUpdates {
           serving.size(),
           serving.isEmpty() ? "-" : serving.get(0).tier());
     }
-    for (var a : released) {
-      waiters.release(a.waiter(), a.backend());
-    }
-    depth(route.ref(), d);
+    t.backendsChanged(serving);
+    t.depth();
   }
 }

@@ -1,4 +1,4 @@
-package io.dormouse.gateway.http;
+package io.dormouse.gateway.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
