@@ -446,8 +446,7 @@ class LifecycleTableTest {
     assertThat(plan.events()).extracting(JournalEvent::reason).containsExactlyElementsOf(events);
     assertThat(plan.recheckAfter())
         .as("when to decide again")
-        .isEqualTo(
-            recheck == NONE ? Optional.empty() : Optional.of(Duration.ofSeconds(recheck)));
+        .isEqualTo(recheck == NONE ? Optional.empty() : Optional.of(Duration.ofSeconds(recheck)));
   }
 
   static Stream<Arguments> conditionRows() {
