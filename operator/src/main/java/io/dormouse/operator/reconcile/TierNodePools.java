@@ -170,23 +170,24 @@ final class TierNodePools {
    */
   private synchronized boolean karpenterServed(Context<GpuTier> context) {
     Instant now = clock.instant();
-    if (served == null || !now.isBefore(checkedAt.plus(recheck))) {
+    if (checkedAt == null || !now.isBefore(checkedAt.plus(recheck))) {
+      // Failed or not, the next look is one interval away: a broken discovery is no busy loop.
+      checkedAt = now;
       try {
         Boolean before = served;
         served = nodePoolsServed();
-        checkedAt = now;
         if (!served.equals(before)) {
           LOG.info(
               "the karpenter.sh/v1 NodePool API is {}",
               served ? "served: tiers with spec.nodePool get their NodePools" : "not served");
         }
       } catch (KubernetesClientException e) {
-        // Discovery failed: keep the last answer and look again next time.
-        LOG.debug("API discovery of karpenter.sh/v1 failed: {}", e.getMessage());
-        if (served == null) {
-          return false;
-        }
+        // Keep the last answer (none at first: not served) until the next look.
+        LOG.warn("API discovery of karpenter.sh/v1 failed: {}", e.getMessage());
       }
+    }
+    if (served == null) {
+      return false;
     }
     if (served && informer == null) {
       InformerEventSource<NodePool, GpuTier> watch = nodePoolInformer(context);

@@ -437,6 +437,30 @@ class NodePoolMockServerTest {
   }
 
   @Test
+  void aFailingDiscoveryIsAskedAgainOnlyOncePerIntervalAndReadsAsNoKarpenter() throws Exception {
+    server
+        .expect()
+        .get()
+        .withPath("/apis/karpenter.sh/v1")
+        .andReturn(500, "{\"kind\":\"Status\",\"code\":500}")
+        .always();
+    startOperator();
+    karpenterTier("a100", CapacityType.SPOT);
+
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> assertThat(nodePoolReady("a100").getReason()).isEqualTo("KarpenterNotInstalled"));
+    recordedRequests();
+    awaitTierReconciles(3);
+
+    assertThat(recordedRequests())
+        .as("the test clock stands still, so discovery is not asked again")
+        .noneMatch(r -> r.startsWith("GET /apis/karpenter.sh/v1"));
+    assertThat(operatorReconcileFailures()).isZero();
+  }
+
+  @Test
   void karpenterUninstalledMakesTheTierSayItAgainAndTheOperatorStaysHealthy() throws Exception {
     installKarpenter();
     startOperator();
