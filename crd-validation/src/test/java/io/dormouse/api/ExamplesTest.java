@@ -93,7 +93,9 @@ class ExamplesTest {
             "minimal-endpoint.yaml#0",
             "spot-then-on-demand.yaml#0",
             "gpu-tiers.yaml#0",
-            "gpu-tiers.yaml#1");
+            "gpu-tiers.yaml#1",
+            "karpenter-gpu-tiers.yaml#0",
+            "karpenter-gpu-tiers.yaml#1");
     assertThat(dormouseDocuments()).hasSizeGreaterThanOrEqualTo(5);
   }
 
@@ -163,7 +165,9 @@ class ExamplesTest {
                         .stream())
             .toList();
 
-    assertThat(tierNames).containsExactlyInAnyOrder("spot-a100", "on-demand-a100");
+    assertThat(tierNames)
+        .containsExactlyInAnyOrder(
+            "spot-a100", "on-demand-a100", "karpenter-spot-a100", "karpenter-on-demand-a100");
     assertThat(tierNames).containsAll(named);
   }
 

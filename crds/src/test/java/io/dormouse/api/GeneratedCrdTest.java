@@ -54,7 +54,8 @@ class GeneratedCrdTest {
   void kubectlGetShowsTheTiersUse() throws IOException {
     Map<?, ?> crd = load("gputiers.dormouse.io");
 
-    assertThat(columns(crd)).containsExactly("GPU", "CAPACITY", "PRICE", "IN-USE", "AGE");
+    assertThat(columns(crd))
+        .containsExactly("GPU", "CAPACITY", "PRICE", "NODES", "PROVISIONED", "IN-USE", "AGE");
     assertThat(names(crd).get("shortNames")).isEqualTo(List.of("gt"));
     assertThat(spec(crd).get("scope")).isEqualTo("Cluster");
     assertThat(version(crd).get("subresources")).isEqualTo(Map.of("status", Map.of()));

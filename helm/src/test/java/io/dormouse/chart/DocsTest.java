@@ -63,6 +63,7 @@ class DocsTest {
         "concepts.md",
         "operations.md",
         "security.md",
+        "node-pools.md",
         "api-reference.md"
       })
   void relativeLinksResolve(String page) throws IOException {

@@ -83,7 +83,8 @@ public final class OperatorApp implements AutoCloseable {
           }
         });
     operator.register(
-        new GpuTierReconciler(metrics, s.watchNamespaces(), s.maxReconcileInterval()),
+        new GpuTierReconciler(
+            metrics, s.watchNamespaces(), s.maxReconcileInterval(), s.clock(), s.identity()),
         c -> c.withName("gputier").withReconciliationMaxInterval(s.maxReconcileInterval()));
     ManagementServer management;
     try {

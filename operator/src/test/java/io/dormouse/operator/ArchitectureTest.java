@@ -35,7 +35,10 @@ class ArchitectureTest {
   void decisionsAndBuildersArePure() {
     noClasses()
         .that()
-        .resideInAnyPackage("io.dormouse.operator.lifecycle..", "io.dormouse.operator.resources..")
+        .resideInAnyPackage(
+            "io.dormouse.operator.lifecycle..",
+            "io.dormouse.operator.resources..",
+            "io.dormouse.operator.tiers..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -369,6 +369,7 @@ class InvalidManifestsTest {
             "an unknown top-level field",
             gpuTier("capacityType: spot") + "\nspek: {}",
             "spek: unknown field \"spek\""));
+    invalidNodePools(cases);
     return cases.stream();
   }
 
@@ -379,6 +380,190 @@ class InvalidManifestsTest {
 
     assertThat(result.valid()).isFalse();
     assertThat(result.errors()).map(FieldError::toString).containsExactlyElementsOf(expected);
+  }
+
+  /** A valid Karpenter tier to break one line of: spot A100s on an EC2NodeClass. */
+  private static String karpenterTier(String nodePool) {
+    return gpuTier(
+        """
+        capacityType: spot
+        gpuProduct: a100
+        maxGpus: 16
+        nodePool:
+        """
+            + nodePool.indent(2));
+  }
+
+  private static final String NODE_CLASS =
+      "nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}\n";
+
+  private static void invalidNodePools(List<Arguments> cases) {
+    cases.add(
+        refused(
+            "a node pool without its node class",
+            karpenterTier("instanceTypes: [p4d.24xlarge]"),
+            "spec.nodePool.nodeClassRef: Required value"));
+    cases.add(
+        refused(
+            "a node class without a kind",
+            karpenterTier(
+                "nodeClassRef: {group: karpenter.k8s.aws, name: gpu}\n"
+                    + "instanceTypes: [p4d.24xlarge]"),
+            "spec.nodePool.nodeClassRef.kind: Required value"));
+    cases.add(
+        refused(
+            "a node class group with a version",
+            karpenterTier(
+                "nodeClassRef: {group: karpenter.k8s.aws/v1, kind: EC2NodeClass, name: gpu}\n"
+                    + "instanceTypes: [p4d.24xlarge]"),
+            "spec.nodePool.nodeClassRef.group: Invalid value: \"karpenter.k8s.aws/v1\":"
+                + " spec.nodePool.nodeClassRef.group in body should match '^[^/]*$'"));
+    cases.add(
+        refused(
+            "a node pool that does not say which GPU nodes",
+            karpenterTier(NODE_CLASS),
+            "spec.nodePool: Invalid value: \"object\": must pick the GPU nodes: set"
+                + " instanceTypes, gpuProductLabel (with spec.gpuProduct) or requirements"));
+    cases.add(
+        refused(
+            "a GPU product label without a GPU product",
+            gpuTier(
+                """
+                capacityType: spot
+                nodePool:
+                  nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}
+                  gpuProductLabel: karpenter.k8s.aws/instance-gpu-name
+                """),
+            "spec.nodePool.gpuProductLabel: Invalid value: \"object\": needs spec.gpuProduct,"
+                + " the value the NodePool requires of this label"));
+    cases.add(
+        refused(
+            "a node selector beside a node pool",
+            karpenterTier(NODE_CLASS + "instanceTypes: [p4d.24xlarge]")
+                + "\n  nodeSelector: {pool: gpu}",
+            "spec.nodeSelector: Invalid value: \"object\": must be empty when nodePool is set:"
+                + " engine pods then select the NodePool's nodes by the dormouse.io/tier label"));
+    cases.add(
+        refused(
+            "an instance type named twice",
+            karpenterTier(NODE_CLASS + "instanceTypes: [p4d.24xlarge, p4d.24xlarge]"),
+            "spec.nodePool.instanceTypes: Invalid value: \"array\": must not name an instance"
+                + " type twice"));
+    cases.add(
+        refused(
+            "a node idle timeout Karpenter cannot read",
+            karpenterTier(NODE_CLASS + "instanceTypes: [p4d.24xlarge]\nnodeIdleTimeout: 1.5m"),
+            "spec.nodePool.nodeIdleTimeout: Invalid value: \"1.5m\":"
+                + " spec.nodePool.nodeIdleTimeout in body should match '^([0-9]+(s|m|h))+$'"));
+    cases.add(
+        refused(
+            "a requirement on the capacity type, which capacityType sets",
+            karpenterTier(
+                NODE_CLASS
+                    + "requirements: [{key: karpenter.sh/capacity-type, operator: In,"
+                    + " values: [on-demand]}]"),
+            "spec.nodePool.requirements[0].key: Invalid value: \"string\": is set by the"
+                + " operator, from spec.capacityType and the tier's name"));
+    cases.add(
+        refused(
+            "a requirement on a label Karpenter keeps to itself",
+            karpenterTier(
+                NODE_CLASS + "requirements: [{key: karpenter.sh/nodepool, operator: Exists}]"),
+            "spec.nodePool.requirements[0].key: Invalid value: \"string\": is restricted by"
+                + " Karpenter"));
+    cases.add(
+        refused(
+            "a requirement with an unknown operator",
+            karpenterTier(
+                NODE_CLASS
+                    + "requirements: [{key: karpenter.k8s.aws/instance-gpu-name, operator: Is,"
+                    + " values: [a100]}]"),
+            "spec.nodePool.requirements[0].operator: Unsupported value: \"Is\": supported"
+                + " values: \"DoesNotExist\", \"Exists\", \"Gt\", \"Gte\", \"In\", \"Lt\","
+                + " \"Lte\", \"NotIn\""));
+    cases.add(
+        refused(
+            "a requirement In with no values",
+            karpenterTier(
+                NODE_CLASS
+                    + "requirements: [{key: karpenter.k8s.aws/instance-gpu-name, operator: In}]"),
+            "spec.nodePool.requirements[0]: Invalid value: \"object\": operator In needs at"
+                + " least one value"));
+    cases.add(
+        refused(
+            "a requirement Gt with a word",
+            karpenterTier(
+                NODE_CLASS
+                    + "requirements: [{key: karpenter.k8s.aws/instance-gpu-memory, operator: Gt,"
+                    + " values: [lots]}]"),
+            "spec.nodePool.requirements[0]: Invalid value: \"object\": operators Gt, Lt, Gte"
+                + " and Lte take exactly one non-negative integer value"));
+    cases.add(
+        refused(
+            "a requirement Exists with values",
+            karpenterTier(
+                NODE_CLASS
+                    + "requirements: [{key: karpenter.k8s.aws/instance-gpu-name, operator:"
+                    + " Exists, values: [a100]}]"),
+            "spec.nodePool.requirements[0]: Invalid value: \"object\": operators Exists and"
+                + " DoesNotExist take no values"));
+    cases.add(
+        refused(
+            "minValues above the values given",
+            karpenterTier(
+                NODE_CLASS
+                    + "requirements: [{key: node.kubernetes.io/instance-type, operator: In,"
+                    + " values: [p4d.24xlarge], minValues: 2}]"),
+            "spec.nodePool.requirements[0]: Invalid value: \"object\": minValues needs operator"
+                + " In with at least that many values"));
+    cases.add(
+        refused(
+            "a disruption budget without nodes",
+            karpenterTier(
+                NODE_CLASS
+                    + "instanceTypes: [p4d.24xlarge]\ndisruptionBudgets: [{reasons: [Empty]}]"),
+            "spec.nodePool.disruptionBudgets[0].nodes: Required value"));
+    cases.add(
+        refused(
+            "a disruption budget above 100%",
+            karpenterTier(
+                NODE_CLASS + "instanceTypes: [p4d.24xlarge]\ndisruptionBudgets: [{nodes: 150%}]"),
+            "spec.nodePool.disruptionBudgets[0].nodes: Invalid value: \"150%\":"
+                + " spec.nodePool.disruptionBudgets[0].nodes in body should match"
+                + " '^((100|[0-9]{1,2})%|[0-9]+)$'"));
+    cases.add(
+        refused(
+            "a disruption budget with a schedule and no duration",
+            karpenterTier(
+                NODE_CLASS
+                    + "instanceTypes: [p4d.24xlarge]\n"
+                    + "disruptionBudgets: [{nodes: \"0\", schedule: \"0 9 * * mon-fri\"}]"),
+            "spec.nodePool.disruptionBudgets[0]: Invalid value: \"object\": schedule and"
+                + " duration must be set together"));
+    cases.add(
+        refused(
+            "a disruption reason Karpenter does not know",
+            karpenterTier(
+                NODE_CLASS
+                    + "instanceTypes: [p4d.24xlarge]\n"
+                    + "disruptionBudgets: [{nodes: \"1\", reasons: [Expired]}]"),
+            "spec.nodePool.disruptionBudgets[0].reasons[0]: Unsupported value: \"Expired\":"
+                + " supported values: \"Drifted\", \"Empty\", \"Underutilized\""));
+    cases.add(
+        refused(
+            "a taint without an effect",
+            karpenterTier(
+                NODE_CLASS + "instanceTypes: [p4d.24xlarge]\ntaints: [{key: nvidia.com/gpu}]"),
+            "spec.nodePool.taints[0].effect: Required value"));
+    cases.add(
+        refused(
+            "a taint with an effect that is not one",
+            karpenterTier(
+                NODE_CLASS
+                    + "instanceTypes: [p4d.24xlarge]\n"
+                    + "taints: [{key: nvidia.com/gpu, effect: NoWay}]"),
+            "spec.nodePool.taints[0].effect: Unsupported value: \"NoWay\": supported values:"
+                + " \"NoExecute\", \"NoSchedule\", \"PreferNoSchedule\""));
   }
 
   private static Arguments refused(String name, String yaml, String... errors) {

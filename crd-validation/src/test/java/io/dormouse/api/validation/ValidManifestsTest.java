@@ -117,7 +117,42 @@ class ValidManifestsTest {
                 maxGpus: 0
                 """)),
         Arguments.of(
-            "a price with cents", gpuTier("capacityType: spot\npricePerGpuHour: \"2.50\"")));
+            "a price with cents", gpuTier("capacityType: spot\npricePerGpuHour: \"2.50\"")),
+        Arguments.of(
+            "a Karpenter tier with the fewest fields",
+            gpuTier(
+                """
+                capacityType: spot
+                nodePool:
+                  nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: gpu}
+                  instanceTypes: [p4d.24xlarge]
+                """)),
+        Arguments.of(
+            "a Karpenter tier with every field",
+            gpuTier(
+                """
+                capacityType: reserved
+                gpuProduct: a100
+                maxGpus: 16
+                nodeSelector: {}
+                tolerations: [{key: example.com/team, operator: Exists}]
+                nodePool:
+                  nodeClassRef: {group: karpenter.azure.com, kind: AKSNodeClass, name: gpu}
+                  instanceTypes: [Standard_NC24ads_A100_v4]
+                  gpuProductLabel: karpenter.k8s.aws/instance-gpu-name
+                  requirements:
+                    - {key: karpenter.k8s.aws/instance-gpu-memory, operator: Gte, values: ["40960"]}
+                    - {key: topology.kubernetes.io/zone, operator: In, values: [a, b], minValues: 2}
+                    - {key: karpenter.k8s.aws/instance-family, operator: NotIn, values: [g4dn]}
+                    - {key: example.com/spare, operator: DoesNotExist}
+                  nodeIdleTimeout: 1h30m
+                  disruptionBudgets:
+                    - {nodes: "10%"}
+                    - {nodes: "0", reasons: [Drifted, Empty], schedule: "0 9 * * mon-fri", duration: 8h}
+                  taints:
+                    - {key: nvidia.com/gpu, effect: NoSchedule}
+                    - {key: example.com/tier, value: gpu, effect: NoExecute}
+                """)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -40,6 +40,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "CAPACITY", jsonPath = ".spec.capacityType")
 @AdditionalPrinterColumn(name = "PRICE", jsonPath = ".spec.pricePerGpuHour")
 @AdditionalPrinterColumn(
+    name = "NODES",
+    jsonPath = ".status.nodes",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "PROVISIONED",
+    jsonPath = ".status.gpusProvisioned",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
     name = "IN-USE",
     jsonPath = ".status.gpusInUse",
     type = AdditionalPrinterColumn.Type.INTEGER)
@@ -57,7 +65,8 @@ public class GpuTier extends CustomResource<GpuTierSpec, GpuTierStatus> {
   // Overridden only to carry the descriptions that `kubectl explain gt.spec` shows.
   @Override
   @JsonPropertyDescription(
-      "The pool's GPU resource and product, capacity type, node placement, price and cap.")
+      "The pool's GPU resource and product, capacity type, node placement or Karpenter NodePool,"
+          + " price and cap.")
   @Required
   public GpuTierSpec getSpec() {
     return super.getSpec();
@@ -65,7 +74,8 @@ public class GpuTier extends CustomResource<GpuTierSpec, GpuTierStatus> {
 
   @Override
   @JsonPropertyDescription(
-      "GPUs in use on the tier and the endpoints using them, written by the operator.")
+      "GPUs in use on the tier, the endpoints using them, its nodes and NodePool, written by the"
+          + " operator.")
   public GpuTierStatus getStatus() {
     return super.getStatus();
   }

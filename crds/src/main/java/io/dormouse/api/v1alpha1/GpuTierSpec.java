@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,18 @@ import java.util.Map;
 
 /** One kind of GPU capacity: a node pool. */
 @JsonIgnoreProperties(ignoreUnknown = true)
+// Karpenter provisions only for pods whose every node label it can satisfy; a selector on labels
+// the NodePool does not set would leave engine pods pending for ever.
+@ValidationRule(
+    value = "!has(self.nodePool) || !has(self.nodeSelector) || size(self.nodeSelector) == 0",
+    fieldPath = ".nodeSelector",
+    message =
+        "must be empty when nodePool is set: engine pods then select the NodePool's nodes by the"
+            + " dormouse.io/tier label")
+@ValidationRule(
+    value = "!has(self.nodePool) || !has(self.nodePool.gpuProductLabel) || has(self.gpuProduct)",
+    fieldPath = ".nodePool.gpuProductLabel",
+    message = "needs spec.gpuProduct, the value the NodePool requires of this label")
 public class GpuTierSpec {
 
   @JsonPropertyDescription("The extended resource name of the GPU. Default nvidia.com/gpu.")
@@ -28,7 +41,9 @@ public class GpuTierSpec {
   @Required
   private CapacityType capacityType;
 
-  @JsonPropertyDescription("Labels that select this pool's nodes.")
+  @JsonPropertyDescription(
+      "Labels that select this pool's nodes, for a node pool made outside Dormouse (e.g. a GKE"
+          + " node pool); empty when nodePool is set.")
   private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Tolerations for this pool's taints.")
@@ -42,6 +57,11 @@ public class GpuTierSpec {
       "At most this many GPUs of the tier in use across all endpoints; unset means no cap.")
   @Min(0)
   private Integer maxGpus;
+
+  @JsonPropertyDescription(
+      "A Karpenter NodePool the operator owns for this tier; unset when the tier's nodes come from"
+          + " a node pool made outside Dormouse, which nodeSelector and tolerations then select.")
+  private TierNodePool nodePool;
 
   public String getGpuResource() {
     return gpuResource;
@@ -97,5 +117,13 @@ public class GpuTierSpec {
 
   public void setMaxGpus(Integer maxGpus) {
     this.maxGpus = maxGpus;
+  }
+
+  public TierNodePool getNodePool() {
+    return nodePool;
+  }
+
+  public void setNodePool(TierNodePool nodePool) {
+    this.nodePool = nodePool;
   }
 }

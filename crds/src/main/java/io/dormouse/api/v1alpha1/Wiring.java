@@ -14,7 +14,10 @@ public final class Wiring {
   /** On every object made for an endpoint, and on its engine pods: the endpoint's name. */
   public static final String LABEL_ENDPOINT = "dormouse.io/endpoint";
 
-  /** On every per-tier object and engine pod: the GpuTier's name. */
+  /**
+   * On every per-tier object and engine pod, and on the NodePool the operator owns for a tier and
+   * that pool's nodes: the GpuTier's name.
+   */
   public static final String LABEL_TIER = "dormouse.io/tier";
 
   /** {@code engine} on engine pods, {@code gateway} on gateway pods, {@code operator}. */
@@ -62,6 +65,11 @@ public final class Wiring {
   /** Name of the Deployment and of the Service of one (endpoint, tier). */
   public static String engineName(String endpoint, String tier) {
     return dnsLabel(endpoint + "-" + tier);
+  }
+
+  /** Name of the Karpenter NodePool the operator owns for a tier with {@code spec.nodePool}. */
+  public static String nodePoolName(String tier) {
+    return dnsLabel("dormouse-" + tier);
   }
 
   /** Name of the engine NetworkPolicy of an endpoint. */

@@ -28,6 +28,12 @@ public final class EngineDeployment {
   /** GPUs each replica asks for; read back when counting a tier's use across endpoints. */
   public static final String ANNOTATION_GPUS_PER_REPLICA = "dormouse.io/gpus-per-replica";
 
+  /**
+   * Karpenter never disrupts a node for consolidation or drift while a pod with this annotation
+   * runs on it: only Dormouse's own scale-down, after draining, ends an engine pod.
+   */
+  public static final String ANNOTATION_DO_NOT_DISRUPT = "karpenter.sh/do-not-disrupt";
+
   public static final String CONTAINER = "engine";
   static final String HEALTH_PATH = "/health";
 
@@ -93,13 +99,14 @@ public final class EngineDeployment {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
+        .addToAnnotations(ANNOTATION_DO_NOT_DISRUPT, "true")
         .endMetadata()
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
-        .withNodeSelector(gpuTier.getNodeSelector())
-        .withTolerations(gpuTier.getTolerations())
+        .withNodeSelector(TierPlacement.nodeSelector(tier, gpuTier))
+        .withTolerations(TierPlacement.tolerations(gpuTier))
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(RUN_AS)
