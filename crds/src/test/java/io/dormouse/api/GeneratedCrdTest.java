@@ -44,7 +44,8 @@ class GeneratedCrdTest {
 
     // In the declared order, not the generator's order by JSON path (CrdGeneration).
     assertThat(columns(crd))
-        .containsExactly("SERVED-NAME", "MODEL", "PHASE", "TIER", "READY", "LAST-ACTIVITY", "AGE");
+        .containsExactly(
+            "SERVED-NAME", "MODEL", "PHASE", "TIER", "READY", "LAST-ACTIVITY", "COST-TODAY", "AGE");
     assertThat(names(crd).get("shortNames")).isEqualTo(List.of("ie"));
     assertThat(spec(crd).get("scope")).isEqualTo("Namespaced");
     assertThat(version(crd).get("subresources")).isEqualTo(Map.of("status", Map.of()));

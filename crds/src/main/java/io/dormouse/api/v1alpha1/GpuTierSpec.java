@@ -54,6 +54,12 @@ public class GpuTierSpec {
   private String pricePerGpuHour;
 
   @JsonPropertyDescription(
+      "The currency of pricePerGpuHour, an ISO 4217 code such as USD or EUR. Default USD.")
+  @Default("USD")
+  @Pattern("^[A-Z]{3}$")
+  private String currency = "USD";
+
+  @JsonPropertyDescription(
       "At most this many GPUs of the tier in use across all endpoints; unset means no cap.")
   @Min(0)
   private Integer maxGpus;
@@ -101,6 +107,14 @@ public class GpuTierSpec {
 
   public void setTolerations(List<Toleration> tolerations) {
     this.tolerations = tolerations;
+  }
+
+  public String getCurrency() {
+    return currency;
+  }
+
+  public void setCurrency(String currency) {
+    this.currency = currency;
   }
 
   public String getPricePerGpuHour() {

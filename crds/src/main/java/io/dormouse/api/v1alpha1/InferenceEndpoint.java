@@ -51,6 +51,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "LAST-ACTIVITY",
     jsonPath = ".status.lastActivityTime",
     type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "COST-TODAY", jsonPath = ".status.usage.costToday")
 @AdditionalPrinterColumn(
     name = "AGE",
     jsonPath = ".metadata.creationTimestamp",

@@ -58,6 +58,10 @@ public class InferenceEndpointStatus {
   @JsonPropertyDescription("The most recent phase transitions, newest last.")
   private List<Transition> history = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Today's requests, tokens and GPU cost and the month's cost, from the ledger; written at most once a minute.")
+  private EndpointUsage usage;
+
   public String getServedName() {
     return servedName;
   }
@@ -168,5 +172,13 @@ public class InferenceEndpointStatus {
 
   public void setHistory(List<Transition> history) {
     this.history = history;
+  }
+
+  public EndpointUsage getUsage() {
+    return usage;
+  }
+
+  public void setUsage(EndpointUsage usage) {
+    this.usage = usage;
   }
 }
