@@ -1,5 +1,8 @@
 package io.dormouse.operator;
 
+import io.dormouse.ledger.LedgerMetrics;
+import io.dormouse.operator.ledger.OperatorLedger;
+import io.dormouse.operator.metrics.LedgerMeters;
 import io.dormouse.operator.metrics.OperatorMetrics;
 import io.dormouse.operator.reconcile.EndpointReconciler;
 import io.dormouse.operator.reconcile.GpuTierReconciler;
@@ -29,16 +32,19 @@ public final class OperatorApp implements AutoCloseable {
   private final ManagementServer management;
   private final KubernetesClient ownedClient;
   private final AtomicBoolean closing;
+  private final OperatorLedger ledger;
 
   private OperatorApp(
       Operator operator,
       ManagementServer management,
       KubernetesClient ownedClient,
-      AtomicBoolean closing) {
+      AtomicBoolean closing,
+      OperatorLedger ledger) {
     this.operator = operator;
     this.management = management;
     this.ownedClient = ownedClient;
     this.closing = closing;
+    this.ledger = ledger;
   }
 
   public static OperatorApp start(OperatorSettings s) {
@@ -47,6 +53,18 @@ public final class OperatorApp implements AutoCloseable {
     AtomicBoolean closing = new AtomicBoolean();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OperatorMetrics metrics = new OperatorMetrics(registry, s.clock());
+    // Never throws over the database: a ledger that cannot write spools and says why.
+    LedgerMeters ledgerMeters = s.ledger() == null ? null : new LedgerMeters(registry);
+    OperatorLedger ledger =
+        OperatorLedger.start(
+            s.ledger(),
+            ledgerMeters == null ? LedgerMetrics.NONE : ledgerMeters,
+            metrics,
+            s.clock(),
+            s.ledgerRollupInterval());
+    if (ledgerMeters != null) {
+      ledgerMeters.bind(ledger.ledger()::health);
+    }
     // SSA off for the primary and for dependents: the Fabric8 mock server has none, and what runs
     // in a cluster must be what the tests ran.
     Operator operator =
@@ -73,11 +91,15 @@ public final class OperatorApp implements AutoCloseable {
                 s.identity(),
                 s.requireDeclaredProjects()),
             s.clock(),
-            metrics);
+            metrics,
+            ledger);
     operator.register(
         endpoints,
         c -> {
-          c.withName("inferenceendpoint").withReconciliationMaxInterval(s.maxReconcileInterval());
+          // Deletions reach the reconciler too (no finalizer): the journal's Deleted entry.
+          c.withName("inferenceendpoint")
+              .withReconciliationMaxInterval(s.maxReconcileInterval())
+              .withTriggerReconcilerOnAllEvents(true);
           if (!s.watchNamespaces().isEmpty()) {
             c.settingNamespaces(s.watchNamespaces());
           }
@@ -101,12 +123,13 @@ public final class OperatorApp implements AutoCloseable {
     }
     operator.start();
     LOG.info(
-        "operator {} started: watching {}, management port {}, leader election {}",
+        "operator {} started: watching {}, management port {}, leader election {}, ledger {}",
         s.identity(),
         s.watchNamespaces().isEmpty() ? "all namespaces" : s.watchNamespaces(),
         management.port(),
-        s.leaderElection() ? "on" : "off");
-    return new OperatorApp(operator, management, ownedClient, closing);
+        s.leaderElection() ? "on" : "off",
+        s.ledger() == null ? "off" : s.ledger());
+    return new OperatorApp(operator, management, ownedClient, closing, ledger);
   }
 
   /**
@@ -149,6 +172,11 @@ public final class OperatorApp implements AutoCloseable {
     }
   }
 
+  /** The operator's ledger (journal, GPU intervals, rollup), for the sim and tests. */
+  public OperatorLedger ledger() {
+    return ledger;
+  }
+
   public int managementPort() {
     return management.port();
   }
@@ -159,6 +187,8 @@ public final class OperatorApp implements AutoCloseable {
     try {
       operator.stop();
     } finally {
+      // After the reconcilers: what they journaled is written or spooled.
+      ledger.close();
       management.close();
       if (ownedClient != null) {
         ownedClient.close();

@@ -2,6 +2,8 @@ package io.dormouse.operator;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.dormouse.api.duration.GoDuration;
+import io.dormouse.ledger.LedgerSettings;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -67,6 +69,13 @@ public final class OperatorMain implements Callable<Integer> {
           "Endpoints in a namespace without the dormouse.io/allowed-projects annotation serve no project.")
   boolean requireDeclaredProjects;
 
+  @Option(
+      names = "--ledger-rollup-interval",
+      defaultValue = "${env:DORMOUSE_LEDGER_ROLLUP_INTERVAL:-2m}",
+      description =
+          "How often the leader recomputes today's and yesterday's billing records (the ledger itself is set by the DORMOUSE_LEDGER_* variables).")
+  String ledgerRollupInterval;
+
   @Option(names = "--kubeconfig", description = "A kubeconfig file instead of the usual lookup.")
   String kubeconfig;
 
@@ -101,6 +110,8 @@ public final class OperatorMain implements Callable<Integer> {
         .withLeaderElection(leaderElection)
         .withWatchNamespaces(watched)
         .withRequireDeclaredProjects(requireDeclaredProjects)
+        .withLedger(LedgerSettings.fromEnvironment(System.getenv()).orElse(null))
+        .withLedgerRollupInterval(GoDuration.parse(ledgerRollupInterval))
         .withKubeconfig(kubeconfig);
   }
 

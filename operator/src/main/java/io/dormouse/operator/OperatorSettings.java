@@ -1,5 +1,6 @@
 package io.dormouse.operator;
 
+import io.dormouse.ledger.LedgerSettings;
 import io.dormouse.operator.lifecycle.Intent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -21,6 +22,8 @@ import java.util.function.Consumer;
  * @param drainDelay how long a lower tier keeps serving after traffic moved back up
  * @param requireDeclaredProjects whether endpoints in a namespace without the {@code
  *     dormouse.io/allowed-projects} annotation may serve no project
+ * @param ledger the ledger's database and spool, or null when the ledger is off
+ * @param ledgerRollupInterval how often the leader recomputes today's and yesterday's records
  */
 public record OperatorSettings(
     String operatorNamespace,
@@ -36,7 +39,11 @@ public record OperatorSettings(
     String identity,
     Duration maxReconcileInterval,
     Duration drainDelay,
-    boolean requireDeclaredProjects) {
+    boolean requireDeclaredProjects,
+    LedgerSettings ledger,
+    Duration ledgerRollupInterval) {
+
+  public static final Duration DEFAULT_ROLLUP_INTERVAL = Duration.ofMinutes(2);
 
   public static final String LEADER_LEASE = "dormouse-operator";
 
@@ -59,7 +66,9 @@ public record OperatorSettings(
         defaultIdentity(),
         Duration.ofSeconds(60),
         Intent.DEFAULT_DRAIN_DELAY,
-        false);
+        false,
+        null,
+        DEFAULT_ROLLUP_INTERVAL);
   }
 
   public OperatorSettings withOperatorNamespace(String value) {
@@ -118,6 +127,14 @@ public record OperatorSettings(
     return with(c -> c.requireDeclaredProjects = value);
   }
 
+  public OperatorSettings withLedger(LedgerSettings value) {
+    return with(c -> c.ledger = value);
+  }
+
+  public OperatorSettings withLedgerRollupInterval(Duration value) {
+    return with(c -> c.ledgerRollupInterval = value);
+  }
+
   /** A copy with one change: the with* methods above, without repeating every component. */
   private OperatorSettings with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -140,6 +157,8 @@ public record OperatorSettings(
     Duration maxReconcileInterval;
     Duration drainDelay;
     boolean requireDeclaredProjects;
+    LedgerSettings ledger;
+    Duration ledgerRollupInterval;
 
     Copy(OperatorSettings s) {
       operatorNamespace = s.operatorNamespace;
@@ -156,6 +175,8 @@ public record OperatorSettings(
       maxReconcileInterval = s.maxReconcileInterval;
       drainDelay = s.drainDelay;
       requireDeclaredProjects = s.requireDeclaredProjects;
+      ledger = s.ledger;
+      ledgerRollupInterval = s.ledgerRollupInterval;
     }
 
     OperatorSettings build() {
@@ -173,7 +194,9 @@ public record OperatorSettings(
           identity,
           maxReconcileInterval,
           drainDelay,
-          requireDeclaredProjects);
+          requireDeclaredProjects,
+          ledger,
+          ledgerRollupInterval);
     }
   }
 

@@ -55,6 +55,12 @@ class OperatorMainTest {
     if (System.getenv("DORMOUSE_REQUIRE_DECLARED_PROJECTS") == null) {
       assertThat(s.requireDeclaredProjects()).isFalse();
     }
+    if (System.getenv("DORMOUSE_LEDGER_ENABLED") == null) {
+      assertThat(s.ledger()).as("the ledger is off unless enabled").isNull();
+    }
+    if (System.getenv("DORMOUSE_LEDGER_ROLLUP_INTERVAL") == null) {
+      assertThat(s.ledgerRollupInterval()).hasMinutes(2);
+    }
     assertThat(s.presetsConfigMap()).isNotBlank();
     assertThat(s.maxReconcileInterval()).hasSeconds(60);
   }

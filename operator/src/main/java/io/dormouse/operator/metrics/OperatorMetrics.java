@@ -107,6 +107,19 @@ public final class OperatorMetrics {
         .increment();
   }
 
+  /**
+   * dormouse_endpoint_cost_total: GPU cost of the endpoint's engine pods on the tier, in the tier's
+   * currency, from each pod's binding to a node until it is gone (this process's count: it starts
+   * at 0 when the leader changes, as counters do).
+   */
+  public void endpointCost(String namespace, String endpoint, String tier, double amount) {
+    Counter.builder("dormouse.endpoint.cost")
+        .description("GPU cost of the endpoint's engine pods, GPU-hours times the tier's price")
+        .tags("namespace", namespace, "endpoint", endpoint, "tier", tier)
+        .register(registry)
+        .increment(amount);
+  }
+
   /** Feeds dormouse_tier_gpu_seconds_total: the tier asks for {@code gpus} from now on. */
   public void tierGpus(String tier, int gpus) {
     tiers.computeIfAbsent(tier, this::registerTier).set(gpus, clock.instant());

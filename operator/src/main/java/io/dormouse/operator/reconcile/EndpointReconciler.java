@@ -5,6 +5,8 @@ import io.dormouse.api.v1alpha1.GpuTier;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
 import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.operator.ledger.OperatorLedger;
+import io.dormouse.operator.ledger.UsageFigures;
 import io.dormouse.operator.lifecycle.EndpointConditions;
 import io.dormouse.operator.lifecycle.Intent;
 import io.dormouse.operator.lifecycle.Lifecycle;
@@ -73,6 +75,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private final GpuLedger ledger = new GpuLedger();
   private final CatalogReader catalogReader = new CatalogReader();
   private final OperatorMetrics metrics;
+  private final OperatorLedger usageLedger;
   private ResourceApplier applier;
   private Journal journal;
 
@@ -86,11 +89,13 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private InformerEventSource<InferenceEndpoint, InferenceEndpoint> servedNames;
   private InformerEventSource<Namespace, InferenceEndpoint> namespaces;
 
-  public EndpointReconciler(Config config, Clock clock, OperatorMetrics metrics) {
+  public EndpointReconciler(
+      Config config, Clock clock, OperatorMetrics metrics, OperatorLedger usageLedger) {
     this.config = config;
     this.clock = clock;
     this.lifecycle = new Lifecycle(clock);
     this.metrics = metrics;
+    this.usageLedger = usageLedger;
   }
 
   @Override
@@ -98,7 +103,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
       EventSourceContext<InferenceEndpoint> context) {
     KubernetesClient client = context.getClient();
     applier = new ResourceApplier(client, config.gatewayNamespace());
-    journal = new Journal(client, metrics, clock, config.identity());
+    journal = new Journal(client, metrics, clock, config.identity(), usageLedger);
     deployments = labelled(Deployment.class, "deployments", ENGINE_SELECTOR, context);
     pods = labelled(Pod.class, "pods", ENGINE_SELECTOR, context);
     services = labelled(Service.class, "services", ENGINE_SELECTOR, context);
@@ -244,16 +249,19 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   @Override
   public UpdateControl<InferenceEndpoint> reconcile(
       InferenceEndpoint endpoint, Context<InferenceEndpoint> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      return deleted(endpoint, context);
+    }
     String namespace = endpoint.getMetadata().getNamespace();
     String name = endpoint.getMetadata().getName();
     Instant now = clock.instant();
 
     EffectiveSpec.Resolution resolved = EffectiveSpec.resolve(endpoint, catalog());
     Intent intent = Intents.of(endpoint, resolved, config.drainDelay());
-    Map<String, GpuTier> tiers =
-        gpuTiers
-            .list()
-            .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t, (a, b) -> a));
+    Map<String, GpuTier> tiers = tiersByName();
+    // GPU time of every engine pod, so that a pod of an endpoint nobody reconciles is closed too.
+    usageLedger.watching(() -> pods.list().toList(), this::tiersByName);
+    usageLedger.observePods(pods.list().toList(), tiers, now);
     Map<String, Deployment> ownDeployments = ownedByName(deployments, namespace, name);
     Map<String, Service> ownServices = ownedByName(services, namespace, name);
     Map<String, List<Pod>> podsByTier =
@@ -336,6 +344,12 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                     || endpoint.getSpec().getModel().getServedName() == null
                 ? name
                 : endpoint.getSpec().getModel().getServedName());
+    plan.status()
+        .setUsage(
+            UsageFigures.next(
+                before == null ? null : before.getUsage(),
+                usageLedger.latestUsage(namespace, name),
+                now));
     if (!sameStatus(context, before, plan.status())) {
       PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
           endpoint,
@@ -354,6 +368,25 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
     LOG.debug(
         "endpoint {}/{}: {}; next check in {}", namespace, name, plan.status().getPhase(), next);
     return UpdateControl.<InferenceEndpoint>noUpdate().rescheduleAfter(next.plusMillis(10));
+  }
+
+  /** Reached only with reconcile-on-all-events: the endpoint is gone from the cluster. */
+  private UpdateControl<InferenceEndpoint> deleted(
+      InferenceEndpoint endpoint, Context<InferenceEndpoint> context) {
+    journal.deleted(endpoint);
+    metrics.retainEndpoints(
+        context
+            .getPrimaryCache()
+            .list()
+            .map(e -> GpuLedger.key(e.getMetadata().getNamespace(), e.getMetadata().getName()))
+            .collect(Collectors.toSet()));
+    return UpdateControl.noUpdate();
+  }
+
+  private Map<String, GpuTier> tiersByName() {
+    return gpuTiers
+        .list()
+        .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t, (a, b) -> a));
   }
 
   private PresetCatalog catalog() {

@@ -2,6 +2,9 @@ package io.dormouse.operator.reconcile;
 
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.operator.ledger.EndpointRef;
+import io.dormouse.operator.ledger.JournalEntries;
+import io.dormouse.operator.ledger.OperatorLedger;
 import io.dormouse.operator.lifecycle.EndpointConditions;
 import io.dormouse.operator.lifecycle.Fallback;
 import io.dormouse.operator.lifecycle.JournalEvent;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operations journal: each decision's transitions become a log line naming the endpoint, a
- * Kubernetes Event on it, and metrics.
+ * Kubernetes Event on it, metrics, and entries of the ledger's journal (kept for good, unlike
+ * Events); a deletion is a log line and a ledger entry.
  */
 final class Journal {
 
@@ -32,12 +36,30 @@ final class Journal {
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final String identity;
+  private final OperatorLedger ledger;
 
-  Journal(KubernetesClient client, OperatorMetrics metrics, Clock clock, String identity) {
+  Journal(
+      KubernetesClient client,
+      OperatorMetrics metrics,
+      Clock clock,
+      String identity,
+      OperatorLedger ledger) {
     this.client = client;
     this.metrics = metrics;
     this.clock = clock;
     this.identity = identity;
+    this.ledger = ledger;
+  }
+
+  void deleted(InferenceEndpoint endpoint) {
+    LOG.info(
+        "endpoint {}/{}: deleted",
+        endpoint.getMetadata().getNamespace(),
+        endpoint.getMetadata().getName());
+    ledger.journal(
+        java.util.List.of(
+            JournalEntries.deleted(
+                EndpointRef.of(endpoint), endpoint.getStatus(), clock.instant())));
   }
 
   void record(InferenceEndpoint endpoint, InferenceEndpointStatus before, Plan plan) {
@@ -67,6 +89,7 @@ final class Journal {
         metrics.wakeFailed(namespace, name);
       }
     }
+    ledger.journal(JournalEntries.of(EndpointRef.of(endpoint), before, plan, clock.instant()));
     for (Fallback f : plan.fallbacks()) {
       metrics.fallback(namespace, name, f.fromTier(), f.toTier(), f.reason());
     }
