@@ -53,6 +53,7 @@ public final class SimWorld implements AutoCloseable {
     private java.util.function.Consumer<String> progress = step -> {};
     private int gatewayReplicas = 1;
     private java.util.function.UnaryOperator<GatewaySettings.Builder> gatewayTweak = b -> b;
+    private java.util.function.UnaryOperator<OperatorSettings> operatorTweak = o -> o;
     private String presets = ChartPresets.catalog();
 
     /** Where the kubeconfig goes. */
@@ -103,6 +104,15 @@ public final class SimWorld implements AutoCloseable {
     /** Changes the gateways' settings (tests shorten periods and timeouts). */
     public Settings gateway(java.util.function.UnaryOperator<GatewaySettings.Builder> tweak) {
       gatewayTweak = tweak;
+      return this;
+    }
+
+    /**
+     * Changes the operator's settings, at start and at each restart (e.g. {@code withLedger} with
+     * the JDBC settings of the sim's database, a shorter {@code withLedgerRollupInterval}).
+     */
+    public Settings operator(java.util.function.UnaryOperator<OperatorSettings> tweak) {
+      operatorTweak = tweak;
       return this;
     }
 
@@ -161,6 +171,10 @@ public final class SimWorld implements AutoCloseable {
   }
 
   private OperatorSettings operatorSettings() {
+    return settings.operatorTweak.apply(operatorSettings0());
+  }
+
+  private OperatorSettings operatorSettings0() {
     return OperatorSettings.defaults()
         .withKubeconfig(kubeconfig.toString())
         .withOperatorNamespace(SYSTEM_NAMESPACE)
@@ -382,6 +396,11 @@ public final class SimWorld implements AutoCloseable {
     return items.stream()
         .map(item -> client().resource(item).createOr(NonDeletingOperation::update))
         .toList();
+  }
+
+  /** The running operator (its ledger, for tests that read GPU time or force a rollup). */
+  public synchronized OperatorApp operator() {
+    return operator;
   }
 
   /** Stops the operator and starts a new one, as a pod restart would. */
