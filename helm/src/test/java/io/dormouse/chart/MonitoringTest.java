@@ -28,6 +28,9 @@ class MonitoringTest {
           "dormouse_endpoint_ready_replicas",
           "dormouse_endpoint_wake_failures_total",
           "dormouse_endpoint_maintenance",
+          "dormouse_endpoint_cost_total",
+          "dormouse_ledger_database_up",
+          "dormouse_ledger_pending_rows",
           "dormouse_gateway_requests_total",
           "dormouse_gateway_request_duration_seconds",
           "dormouse_gateway_wake_wait_seconds",
@@ -122,7 +125,14 @@ class MonitoringTest {
         StreamSupport.stream(dashboard.get("panels").spliterator(), false).toList();
     assertThat(panels)
         .extracting(p -> p.get("title").asText())
-        .contains("Requests", "Tokens", "Wake waits", "Phases", "GPU-hours per tier");
+        .contains(
+            "Requests",
+            "Tokens",
+            "Wake waits",
+            "Phases",
+            "GPU-hours per tier",
+            "Cost per endpoint",
+            "Tokens per project");
     assertThat(panels)
         .allSatisfy(
             p ->
@@ -141,6 +151,22 @@ class MonitoringTest {
                 assertThat(p.at("/targets/0/expr").asText())
                     .contains("dormouse_tier_gpu_seconds_total")
                     .contains("/ 3600"));
+    assertThat(panels)
+        .filteredOn(p -> p.get("title").asText().equals("Cost per endpoint"))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.at("/targets/0/expr").asText())
+                    .contains("increase(dormouse_endpoint_cost_total")
+                    .contains("by (namespace, endpoint)"));
+    assertThat(panels)
+        .filteredOn(p -> p.get("title").asText().equals("Tokens per project"))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.at("/targets/0/expr").asText())
+                    .contains("dormouse_gateway_tokens_total")
+                    .contains("by (project)"));
   }
 
   /** Metric names in a PromQL expression, histogram series folded to their base name. */

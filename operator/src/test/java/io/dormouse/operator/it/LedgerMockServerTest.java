@@ -133,9 +133,16 @@ class LedgerMockServerTest {
         .atMost(BOUND)
         .untilAsserted(
             () ->
-                assertThat(strings("SELECT kind FROM journal WHERE endpoint = 'llama' ORDER BY at, kind"))
+                assertThat(
+                        strings(
+                            "SELECT kind FROM journal WHERE endpoint = 'llama' ORDER BY at, kind"))
                     .containsExactly(
-                        "Created", "Waking", "Ready", "SpecChanged", "Hibernating", "Hibernated",
+                        "Created",
+                        "Waking",
+                        "Ready",
+                        "SpecChanged",
+                        "Hibernating",
+                        "Hibernated",
                         "Deleted"));
     assertThat(strings("SELECT tier || ':' || replicas FROM journal WHERE kind = 'Waking'"))
         .containsExactly("a:1");
@@ -159,36 +166,47 @@ class LedgerMockServerTest {
         .atMost(BOUND)
         .untilAsserted(
             () ->
-                assertThat(strings("SELECT pod_uid || ':' || gpus || ':' || (ended_at IS NULL) FROM gpu_interval ORDER BY pod_uid"))
+                assertThat(
+                        strings(
+                            "SELECT pod_uid || ':' || gpus || ':' || (ended_at IS NULL) FROM gpu_interval ORDER BY pod_uid"))
                     .containsExactly("p1:2:true", "p2:1:true"));
 
     operator.close();
     operator = null;
     clock.advance(Duration.ofMinutes(30));
     client.pods().inNamespace(Cluster.NS).withName("llama-a-p2").delete();
-    await().atMost(BOUND).until(() -> client.pods().inNamespace(Cluster.NS).withName("llama-a-p2").get() == null);
+    await()
+        .atMost(BOUND)
+        .until(() -> client.pods().inNamespace(Cluster.NS).withName("llama-a-p2").get() == null);
     operator = OperatorApp.start(settings());
     Instant restarted = clock.instant();
 
     await("the pod that went away while no operator ran is closed when the new one learns of it")
         .atMost(BOUND)
         .untilAsserted(
-            () -> assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod_uid = 'p2'")).isEqualTo(restarted));
+            () ->
+                assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod_uid = 'p2'"))
+                    .isEqualTo(restarted));
     clock.advance(Duration.ofMinutes(30));
     Instant gone = clock.instant();
     client.pods().inNamespace(Cluster.NS).withName("llama-a-p1").delete();
     await("the running pod's interval carried on, and closes when it is gone")
         .atMost(BOUND)
         .untilAsserted(
-            () -> assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod_uid = 'p1'")).isEqualTo(gone));
-    assertThat(strings("SELECT pod_uid || ':' || started_at::text FROM gpu_interval ORDER BY pod_uid"))
+            () ->
+                assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod_uid = 'p1'"))
+                    .isEqualTo(gone));
+    assertThat(
+            strings("SELECT pod_uid || ':' || started_at::text FROM gpu_interval ORDER BY pod_uid"))
         .as("one interval per pod, each from its binding")
         .containsExactly("p1:2026-01-01 08:00:00+00", "p2:2026-01-01 08:00:00+00");
 
     operator.ledger().rollUp();
 
     // p1: 2 GPUs × 1 h; p2: 1 GPU × 0.5 h; at 2.40 EUR per GPU-hour.
-    assertThat(strings("SELECT gpu_hours::text || ' ' || cost::text || ' ' || currency FROM daily_gpu_cost WHERE endpoint = 'llama' AND tier = 'a'"))
+    assertThat(
+            strings(
+                "SELECT gpu_hours::text || ' ' || cost::text || ' ' || currency FROM daily_gpu_cost WHERE endpoint = 'llama' AND tier = 'a'"))
         .containsExactly("2.500000 6.000000 EUR");
     await("today's cost in status, in the tier's currency")
         .atMost(BOUND)
@@ -278,7 +296,8 @@ class LedgerMockServerTest {
   private static BigDecimal costCounter(String metrics) {
     return metrics
         .lines()
-        .filter(l -> l.startsWith("dormouse_endpoint_cost_total{") && l.contains("endpoint=\"llama\""))
+        .filter(
+            l -> l.startsWith("dormouse_endpoint_cost_total{") && l.contains("endpoint=\"llama\""))
         .map(l -> new BigDecimal(l.substring(l.lastIndexOf(' ') + 1)))
         .findFirst()
         .orElse(BigDecimal.ZERO);

@@ -82,28 +82,36 @@ class GpuIntervalsTest {
 
     Pod bound = pod("u1", "spot", 2, T0.plusSeconds(3));
     List<GpuInterval> opened = intervals.observe(List.of(bound), TIERS, T0.plusSeconds(5)).rows();
-    assertThat(opened).singleElement().satisfies(i -> {
-      assertThat(i.podUid()).isEqualTo("u1");
-      assertThat(i.startedAt()).as("from the binding, not from when it was seen").isEqualTo(T0.plusSeconds(3));
-      assertThat(i.endedAt()).isNull();
-      assertThat(i.gpus()).isEqualTo(2);
-      assertThat(i.pricePerGpuHour()).isEqualByComparingTo("1.20");
-      assertThat(i.currency()).isEqualTo("USD");
-      assertThat(i.node()).isEqualTo("node-spot");
-      assertThat(i.tier()).isEqualTo("spot");
-      assertThat(i.endpoint()).isEqualTo("llama");
-    });
+    assertThat(opened)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.podUid()).isEqualTo("u1");
+              assertThat(i.startedAt())
+                  .as("from the binding, not from when it was seen")
+                  .isEqualTo(T0.plusSeconds(3));
+              assertThat(i.endedAt()).isNull();
+              assertThat(i.gpus()).isEqualTo(2);
+              assertThat(i.pricePerGpuHour()).isEqualByComparingTo("1.20");
+              assertThat(i.currency()).isEqualTo("USD");
+              assertThat(i.node()).isEqualTo("node-spot");
+              assertThat(i.tier()).isEqualTo("spot");
+              assertThat(i.endpoint()).isEqualTo("llama");
+            });
 
     assertThat(intervals.observe(List.of(bound), TIERS, T0.plusSeconds(30)).rows())
         .as("seen again: nothing new")
         .isEmpty();
 
     List<GpuInterval> closed = intervals.observe(List.of(), TIERS, T0.plusSeconds(60)).rows();
-    assertThat(closed).singleElement().satisfies(i -> {
-      assertThat(i.podUid()).isEqualTo("u1");
-      assertThat(i.startedAt()).isEqualTo(T0.plusSeconds(3));
-      assertThat(i.endedAt()).isEqualTo(T0.plusSeconds(60));
-    });
+    assertThat(closed)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.podUid()).isEqualTo("u1");
+              assertThat(i.startedAt()).isEqualTo(T0.plusSeconds(3));
+              assertThat(i.endedAt()).isEqualTo(T0.plusSeconds(60));
+            });
     assertThat(intervals.open()).isEmpty();
   }
 
@@ -123,17 +131,25 @@ class GpuIntervalsTest {
   @Test
   void finishedPodsAndPodsWithoutGpusHoldNone() {
     GpuIntervals intervals = new GpuIntervals(T0);
-    Pod finished = new PodBuilder(pod("u1", "spot", 1, T0)).editStatus().withPhase("Failed").endStatus().build();
+    Pod finished =
+        new PodBuilder(pod("u1", "spot", 1, T0))
+            .editStatus()
+            .withPhase("Failed")
+            .endStatus()
+            .build();
     Pod cpuOnly = pod("u2", "spot", 0, T0);
     Pod unknownTier = pod("u3", "gone", 1, T0);
 
-    List<GpuInterval> rows = intervals.observe(List.of(finished, cpuOnly, unknownTier), TIERS, T0).rows();
+    List<GpuInterval> rows =
+        intervals.observe(List.of(finished, cpuOnly, unknownTier), TIERS, T0).rows();
 
     assertThat(rows)
         .singleElement()
         .satisfies(
             i -> {
-              assertThat(i.podUid()).as("a deleted tier's pod still counts, at no price").isEqualTo("u3");
+              assertThat(i.podUid())
+                  .as("a deleted tier's pod still counts, at no price")
+                  .isEqualTo("u3");
               assertThat(i.pricePerGpuHour()).isEqualByComparingTo(BigDecimal.ZERO);
             });
   }
@@ -145,11 +161,12 @@ class GpuIntervalsTest {
     Pod od = pod("u2", "od", 1, T0);
     intervals.observe(List.of(spot, od), TIERS, T0);
 
-    GpuIntervals.Step halfHour = intervals.observe(List.of(spot, od), TIERS, T0.plus(Duration.ofMinutes(30)));
-    GpuIntervals.Step closing = intervals.observe(List.of(od), TIERS, T0.plus(Duration.ofMinutes(60)));
+    GpuIntervals.Step halfHour =
+        intervals.observe(List.of(spot, od), TIERS, T0.plus(Duration.ofMinutes(30)));
+    GpuIntervals.Step closing =
+        intervals.observe(List.of(od), TIERS, T0.plus(Duration.ofMinutes(60)));
 
-    double spotCost =
-        sum(halfHour, "spot") + sum(closing, "spot");
+    double spotCost = sum(halfHour, "spot") + sum(closing, "spot");
     double odCost = sum(halfHour, "od") + sum(closing, "od");
     assertThat(spotCost).as("2 GPUs × 1 h × 1.20").isCloseTo(2.40, within(1e-9));
     assertThat(odCost).as("1 GPU × 1 h × 3.60").isCloseTo(3.60, within(1e-9));
@@ -161,7 +178,8 @@ class GpuIntervalsTest {
     Pod longRunning = pod("u1", "od", 1, T0.minus(Duration.ofHours(5)));
     intervals.observe(List.of(longRunning), TIERS, T0);
 
-    GpuIntervals.Step step = intervals.observe(List.of(longRunning), TIERS, T0.plus(Duration.ofHours(1)));
+    GpuIntervals.Step step =
+        intervals.observe(List.of(longRunning), TIERS, T0.plus(Duration.ofHours(1)));
 
     assertThat(sum(step, "od")).isCloseTo(3.60, within(1e-9));
   }
@@ -178,11 +196,17 @@ class GpuIntervalsTest {
     List<GpuInterval> firstSight =
         afterRestart.observe(List.of(running, neverRecorded), TIERS, T0).rows();
     List<GpuInterval> adopted =
-        afterRestart.adopt(List.of(stillRunning, goneWhileDown), List.of(running, neverRecorded), T0.plusSeconds(5)).rows();
+        afterRestart
+            .adopt(
+                List.of(stillRunning, goneWhileDown),
+                List.of(running, neverRecorded),
+                T0.plusSeconds(5))
+            .rows();
 
     assertThat(firstSight)
-        .as("pods running now are opened again with their binding time: an upsert by uid stores"
-            + " nothing new for u1, and u3 (lost before it was written) is not lost")
+        .as(
+            "pods running now are opened again with their binding time: an upsert by uid stores"
+                + " nothing new for u1, and u3 (lost before it was written) is not lost")
         .extracting(GpuInterval::podUid, GpuInterval::startedAt)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("u1", bound),
@@ -190,23 +214,37 @@ class GpuIntervalsTest {
     assertThat(adopted)
         .as("only the interval of the pod that went away while no operator watched is closed")
         .singleElement()
-        .satisfies(i -> {
-          assertThat(i.podUid()).isEqualTo("u2");
-          assertThat(i.startedAt()).isEqualTo(bound);
-          assertThat(i.endedAt()).isEqualTo(T0.plusSeconds(5));
-        });
+        .satisfies(
+            i -> {
+              assertThat(i.podUid()).isEqualTo("u2");
+              assertThat(i.startedAt()).isEqualTo(bound);
+              assertThat(i.endedAt()).isEqualTo(T0.plusSeconds(5));
+            });
     assertThat(afterRestart.open()).containsOnlyKeys("u1", "u3");
-    assertThat(afterRestart.observe(List.of(running, neverRecorded), TIERS, T0.plusSeconds(10)).rows())
+    assertThat(
+            afterRestart.observe(List.of(running, neverRecorded), TIERS, T0.plusSeconds(10)).rows())
         .isEmpty();
   }
 
   private static GpuInterval interval(String uid, Instant start) {
     return new GpuInterval(
-        uid, "team", "llama", "spot", "llama-spot-" + uid, "node-spot", 1,
-        new BigDecimal("1.20"), "USD", start, null);
+        uid,
+        "team",
+        "llama",
+        "spot",
+        "llama-spot-" + uid,
+        "node-spot",
+        1,
+        new BigDecimal("1.20"),
+        "USD",
+        start,
+        null);
   }
 
   private static double sum(GpuIntervals.Step step, String tier) {
-    return step.costs().stream().filter(c -> c.tier().equals(tier)).mapToDouble(GpuIntervals.Cost::amount).sum();
+    return step.costs().stream()
+        .filter(c -> c.tier().equals(tier))
+        .mapToDouble(GpuIntervals.Cost::amount)
+        .sum();
   }
 }
