@@ -119,6 +119,7 @@ public final class OperatorApp implements AutoCloseable {
                   operator.getRuntimeInfo().isStarted()
                       && operator.getRuntimeInfo().allEventSourcesAreHealthy());
     } catch (IOException e) {
+      ledger.close();
       throw new UncheckedIOException("management port " + s.managementPort(), e);
     }
     operator.start();

@@ -123,7 +123,16 @@ class LedgerMockServerTest {
     clock.advance(Duration.ofSeconds(1));
     cluster.ready("llama", "a", 0);
     await().atMost(BOUND).until(() -> phase("llama") == Phase.Hibernated);
-    // A few more reconciles of the same state: nothing more is journaled.
+    await("the first figures from the rollup (none yet: zero)")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              EndpointUsage usage = cluster.get("llama").getStatus().getUsage();
+              assertThat(usage).isNotNull();
+              assertThat(usage.getRequestsToday()).isZero();
+              assertThat(usage.getCostToday()).isEqualTo("0.00");
+            });
+    // A few more reconciles and rollups of the same state: nothing is rewritten or journaled.
     awaitReconciles();
     clock.advance(Duration.ofSeconds(1));
 
@@ -168,8 +177,8 @@ class LedgerMockServerTest {
             () ->
                 assertThat(
                         strings(
-                            "SELECT pod_uid || ':' || gpus || ':' || (ended_at IS NULL) FROM gpu_interval ORDER BY pod_uid"))
-                    .containsExactly("p1:2:true", "p2:1:true"));
+                            "SELECT pod || ':' || gpus || ':' || (ended_at IS NULL) FROM gpu_interval ORDER BY pod"))
+                    .containsExactly("llama-a-p1:2:true", "llama-a-p2:1:true"));
 
     operator.close();
     operator = null;
@@ -185,7 +194,7 @@ class LedgerMockServerTest {
         .atMost(BOUND)
         .untilAsserted(
             () ->
-                assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod_uid = 'p2'"))
+                assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod = 'llama-a-p2'"))
                     .isEqualTo(restarted));
     clock.advance(Duration.ofMinutes(30));
     Instant gone = clock.instant();
@@ -194,12 +203,13 @@ class LedgerMockServerTest {
         .atMost(BOUND)
         .untilAsserted(
             () ->
-                assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod_uid = 'p1'"))
+                assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod = 'llama-a-p1'"))
                     .isEqualTo(gone));
     assertThat(
-            strings("SELECT pod_uid || ':' || started_at::text FROM gpu_interval ORDER BY pod_uid"))
+            strings("SELECT pod || ':' || started_at::text FROM gpu_interval ORDER BY pod"))
         .as("one interval per pod, each from its binding")
-        .containsExactly("p1:2026-01-01 08:00:00+00", "p2:2026-01-01 08:00:00+00");
+        .containsExactly(
+            "llama-a-p1:2026-01-01 08:00:00+00", "llama-a-p2:2026-01-01 08:00:00+00");
 
     operator.ledger().rollUp();
 
@@ -231,12 +241,12 @@ class LedgerMockServerTest {
         .isEqualByComparingTo("2.4");
   }
 
+  /** A pod the scheduler bound at {@code at}; the API server gives it its uid. */
   private void boundPod(String uid, int gpus, Instant at) {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
             .withName(Wiring.engineName("llama", "a") + "-" + uid)
-            .withUid(uid)
             .withNamespace(Cluster.NS)
             .addToLabels(Wiring.LABEL_ENDPOINT, "llama")
             .addToLabels(Wiring.LABEL_TIER, "a")
@@ -276,7 +286,7 @@ class LedgerMockServerTest {
     await()
         .atMost(BOUND)
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> System.nanoTime() - start > Duration.ofSeconds(4).toNanos());
+        .until(() -> System.nanoTime() - start > Duration.ofSeconds(12).toNanos());
     assertThat(cluster.get("llama").getMetadata().getResourceVersion())
         .as("a settled endpoint's status is not rewritten")
         .isEqualTo(before);
