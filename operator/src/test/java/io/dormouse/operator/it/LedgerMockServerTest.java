@@ -205,11 +205,9 @@ class LedgerMockServerTest {
             () ->
                 assertThat(instant("SELECT ended_at FROM gpu_interval WHERE pod = 'llama-a-p1'"))
                     .isEqualTo(gone));
-    assertThat(
-            strings("SELECT pod || ':' || started_at::text FROM gpu_interval ORDER BY pod"))
+    assertThat(strings("SELECT pod || ':' || started_at::text FROM gpu_interval ORDER BY pod"))
         .as("one interval per pod, each from its binding")
-        .containsExactly(
-            "llama-a-p1:2026-01-01 08:00:00+00", "llama-a-p2:2026-01-01 08:00:00+00");
+        .containsExactly("llama-a-p1:2026-01-01 08:00:00+00", "llama-a-p2:2026-01-01 08:00:00+00");
 
     operator.ledger().rollUp();
 
