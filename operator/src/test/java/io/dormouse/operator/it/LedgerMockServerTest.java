@@ -142,10 +142,9 @@ class LedgerMockServerTest {
         .atMost(BOUND)
         .untilAsserted(
             () ->
-                assertThat(
-                        strings(
-                            "SELECT kind FROM journal WHERE endpoint = 'llama' ORDER BY at, kind"))
-                    .containsExactly(
+                assertThat(strings("SELECT kind FROM journal WHERE endpoint = 'llama'"))
+                    .as("each once, though the endpoint was reconciled every second")
+                    .containsExactlyInAnyOrder(
                         "Created",
                         "Waking",
                         "Ready",
