@@ -3,6 +3,8 @@
 #   bench/run.sh            quick run (a few minutes)
 #   bench/run.sh --full     full run (repeats and longer windows; what docs/benchmarks.md shows)
 #   bench/run.sh --no-build use the jars already built and installed
+#   bench/run.sh --ledger   the gateway with the ledger on and off, paired, repeat by repeat (the
+#                           matrix only: throughput ratio and CPU per request added, in the notes)
 # Any other option goes to the benchmark (see: bench/run.sh --help).
 # Results: bench/target/results.json and bench/target/results.md; logs in bench/target/bench-logs.
 set -euo pipefail
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 mode=quick
 build=yes
+ledger=no
 out=(--out bench/target)
 pass=()
 for arg in "$@"; do
@@ -17,6 +20,7 @@ for arg in "$@"; do
     --quick) mode=quick ;;
     --full) mode=full ;;
     --no-build) build=no ;;
+    --ledger) ledger=yes; pass+=(--targets GATEWAY,GATEWAY_LEDGER --skip-wake --skip-operator --skip-cluster) ;;
     --out|--out=*) out=(); pass+=("$arg") ;;
     *) pass+=("$arg") ;;
   esac
@@ -29,7 +33,7 @@ mvn_either() {
 
 if [[ $build == yes ]]; then
   echo "bench: building crds, engine-sim, operator, gateway, sim and bench" >&2
-  mvn_either install -pl crds,crd-validation,engine-sim,operator,gateway,sim -DskipTests
+  mvn_either install -pl crds,crd-validation,engine-sim,ledger,ledger-embedded,operator,gateway,cli,sim -DskipTests
   mvn_either compile -pl bench
 fi
 # A private copy of the jars: a build elsewhere that reinstalls a jar in ~/.m2 mid-run cannot
@@ -37,7 +41,7 @@ fi
 rm -rf bench/target/bench-lib
 mvn_either dependency:copy-dependencies -pl bench -DincludeScope=runtime -DoutputDirectory=target/bench-lib
 
-if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+if [[ $ledger == no ]] && ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
   echo "bench: installing nginx (Debian package)" >&2
   sudo_cmd=""
   [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.bench.cluster.ClusterLimitBench;
 import io.dormouse.bench.cluster.ClusterLimitResult;
+import io.dormouse.bench.ledger.LedgerPair;
 import io.dormouse.bench.matrix.CellComparison;
 import io.dormouse.bench.matrix.Endpoint;
 import io.dormouse.bench.matrix.MatrixRunner;
@@ -23,6 +24,7 @@ import io.dormouse.bench.targets.NginxServer;
 import io.dormouse.bench.targets.Ports;
 import io.dormouse.bench.wake.WakeBench;
 import io.dormouse.bench.wake.WakeResult;
+import io.dormouse.ledger.embedded.EmbeddedPostgresServer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +64,9 @@ public final class BenchMain implements Callable<Integer> {
       names = "--targets",
       split = ",",
       defaultValue = "DIRECT,GATEWAY,NGINX,NGINX_AUTO",
-      description = "Subset of DIRECT,GATEWAY,NGINX,NGINX_AUTO.")
+      description =
+          "Subset of DIRECT,GATEWAY,GATEWAY_LEDGER,NGINX,NGINX_AUTO (GATEWAY_LEDGER with GATEWAY:"
+              + " the ledger's cost, paired).")
   List<Target> targets;
 
   @Option(names = "--skip-matrix")
@@ -246,6 +250,50 @@ public final class BenchMain implements Callable<Integer> {
                   gateway.pid(),
                   gateway.apiKey()));
         }
+        if (targets.contains(Target.GATEWAY_LEDGER)) {
+          // The same gateway, writing its usage rows to a real PostgreSQL 17 (fsync on).
+          EmbeddedPostgresServer pg =
+              EmbeddedPostgresServer.start(Files.createDirectories(work.resolve("ledger-pg")), 0);
+          running.add(0, pg);
+          String jdbcUrl = pg.createDatabase("bench");
+          MockApi api = MockApi.start();
+          running.add(0, api);
+          GatewayProcess gateway =
+              GatewayProcess.start(
+                  api,
+                  work,
+                  logs,
+                  c -> {},
+                  "gateway-ledger",
+                  Map.of(
+                      "DORMOUSE_LEDGER_ENABLED",
+                      "true",
+                      "DORMOUSE_LEDGER_JDBC_URL",
+                      jdbcUrl,
+                      "DORMOUSE_LEDGER_USER",
+                      EmbeddedPostgresServer.USER,
+                      "DORMOUSE_LEDGER_PASSWORD",
+                      "",
+                      "DORMOUSE_LEDGER_SPOOL_DIR",
+                      work.resolve("ledger-spool").toString()));
+          running.add(0, gateway);
+          GatewayProcess.addEndpoint(api.client(), "bench", Phase.Ready, engine.port(), 1024);
+          GatewayProcess.addEndpoint(api.client(), "bench-paced", Phase.Ready, paced.port(), 1024);
+          gateway.awaitRoute("bench", Duration.ofSeconds(30));
+          gateway.awaitRoute("bench-paced", Duration.ofSeconds(30));
+          notes.add(
+              "gateway-ledger: the gateway as above, plus one usage row per request to an embedded"
+                  + " PostgreSQL 17 on this machine (fsync on, COPY batches every 200 ms)");
+          endpoints.put(
+              Target.GATEWAY_LEDGER,
+              new Endpoint(
+                  gateway.chatUrl(),
+                  gateway.chatUrl(),
+                  "bench",
+                  "bench-paced",
+                  gateway.pid(),
+                  gateway.apiKey()));
+        }
         for (Target nginxTarget : List.of(Target.NGINX, Target.NGINX_AUTO)) {
           if (!targets.contains(nginxTarget)) {
             continue;
@@ -267,7 +315,16 @@ public final class BenchMain implements Callable<Integer> {
         }
         MatrixRunner runner = new MatrixRunner(plan, endpoints, logs);
         runner.warmUp(plan.jitWarmup());
-        return runner.run();
+        List<CellComparison> cells = runner.run();
+        for (String cell : List.of("1KB c=64", "stream-64 c=64")) {
+          LedgerPair.of(runner.runs(), cell)
+              .ifPresent(
+                  pair -> {
+                    LOG.info("bench: {}", pair.note());
+                    notes.add(pair.note());
+                  });
+        }
+        return cells;
       } finally {
         for (AutoCloseable c : running) {
           c.close();

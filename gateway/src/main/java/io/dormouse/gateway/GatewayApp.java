@@ -5,12 +5,16 @@ import io.dormouse.gateway.fleet.Fleet;
 import io.dormouse.gateway.http.GatewayServer;
 import io.dormouse.gateway.kube.ActivityLease;
 import io.dormouse.gateway.kube.ClusterWatch;
+import io.dormouse.gateway.ledger.LedgerUsageSink;
 import io.dormouse.gateway.peers.PeerExchange;
 import io.dormouse.gateway.ratelimit.NanoClock;
 import io.dormouse.gateway.ratelimit.ProjectLimiter;
 import io.dormouse.gateway.stages.account.UsageSink;
 import io.dormouse.gateway.usage.AccessLog;
 import io.dormouse.gateway.usage.GatewayMetrics;
+import io.dormouse.ledger.Ledger;
+import io.dormouse.ledger.LedgerHealth;
+import io.dormouse.ledger.LedgerMeters;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -43,6 +47,7 @@ public final class GatewayApp implements AutoCloseable {
   private final Fleet fleet;
   private final PeerExchange peers;
   private final AccessLog accessLog;
+  private final Ledger ledger;
   private boolean closed;
 
   private GatewayApp(GatewaySettings s) {
@@ -61,6 +66,7 @@ public final class GatewayApp implements AutoCloseable {
         vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
     this.context = vertx.getOrCreateContext();
     GatewayMetrics metrics = new GatewayMetrics();
+    this.ledger = startLedger(s, metrics);
     KeyStore keys = new KeyStore();
     this.lease = new ActivityLease(client, s.podName(), s.clock());
     ProjectLimiter limiter =
@@ -103,7 +109,7 @@ public final class GatewayApp implements AutoCloseable {
             limiter,
             metrics,
             accessLog,
-            s.usageSink() == null ? UsageSink.NONE : s.usageSink(),
+            usageSink(s, ledger),
             lease::signal,
             s.clock(),
             () -> watchRef[0] != null && watchRef[0].synced(),
@@ -118,6 +124,39 @@ public final class GatewayApp implements AutoCloseable {
             command -> context.runOnContext(v -> command.run()),
             s.requireDeclaredProjects());
     watchRef[0] = watch;
+  }
+
+  /**
+   * The ledger, when configured: started without waiting for its database (down, it spools and says
+   * so in the log and in {@code dormouse_ledger_database_up}), its meters on /metrics.
+   */
+  private static Ledger startLedger(GatewaySettings s, GatewayMetrics metrics) {
+    if (s.ledger() == null) {
+      return null;
+    }
+    LedgerMeters meters = new LedgerMeters(metrics.registry());
+    Ledger ledger = Ledger.start(s.ledger(), meters, s.clock());
+    meters.watch(ledger::health);
+    return ledger;
+  }
+
+  private static UsageSink usageSink(GatewaySettings s, Ledger ledger) {
+    UsageSink given = s.usageSink() == null ? UsageSink.NONE : s.usageSink();
+    if (ledger == null) {
+      return given;
+    }
+    UsageSink rows = new LedgerUsageSink(ledger.writer());
+    return given == UsageSink.NONE
+        ? rows
+        : r -> {
+          rows.accept(r);
+          given.accept(r);
+        };
+  }
+
+  /** The ledger's database state and backlog, or empty without a ledger. */
+  public java.util.Optional<LedgerHealth> ledgerHealth() {
+    return ledger == null ? java.util.Optional.empty() : java.util.Optional.of(ledger.health());
   }
 
   /** Starts the watches, then the servers; returns once both serve. */
@@ -183,6 +222,11 @@ public final class GatewayApp implements AutoCloseable {
         .orTimeout(10, TimeUnit.SECONDS)
         .exceptionally(e -> null)
         .join();
+    if (ledger != null) {
+      // Last: the requests ended by the shutdown above were accounted; their rows are written or
+      // spooled before the process may exit.
+      ledger.close();
+    }
     LOG.info("gateway stopped");
   }
 

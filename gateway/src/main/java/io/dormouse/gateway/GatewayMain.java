@@ -1,6 +1,7 @@
 package io.dormouse.gateway;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.dormouse.ledger.LedgerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -117,6 +118,8 @@ public final class GatewayMain implements Callable<Integer> {
         .nativeTransport(nativeTransport)
         .peerSecret(peerSecret())
         .requireDeclaredProjects(requireDeclaredProjects)
+        // The chart's DORMOUSE_LEDGER_* variables; without DORMOUSE_LEDGER_ENABLED=true, no ledger.
+        .ledger(LedgerSettings.fromEnvironment(System.getenv()).orElse(null))
         .build();
   }
 

@@ -1,6 +1,7 @@
 package io.dormouse.gateway;
 
 import io.dormouse.gateway.stages.account.UsageSink;
+import io.dormouse.ledger.LedgerSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.time.Duration;
  *
  * @param client a ready Kubernetes client to use (tests, sim); null builds one from {@code
  *     kubeconfig} or the usual auto-configuration. A given client is not closed by the gateway.
+ * @param ledger where usage rows go (a PostgreSQL ledger with its spool), or null: no ledger
  */
 public record GatewaySettings(
     String namespace,
@@ -38,6 +40,7 @@ public record GatewaySettings(
     long lingerBytes,
     Duration lingerTime,
     UsageSink usageSink,
+    LedgerSettings ledger,
     boolean nativeTransport,
     boolean requireDeclaredProjects) {
 
@@ -77,6 +80,7 @@ public record GatewaySettings(
     b.lingerBytes = lingerBytes;
     b.lingerTime = lingerTime;
     b.usageSink = usageSink;
+    b.ledger = ledger;
     b.nativeTransport = nativeTransport;
     b.requireDeclaredProjects = requireDeclaredProjects;
     return b;
@@ -109,6 +113,7 @@ public record GatewaySettings(
     private long lingerBytes = 128L * 1024 * 1024;
     private Duration lingerTime = Duration.ofSeconds(30);
     private UsageSink usageSink = UsageSink.NONE;
+    private LedgerSettings ledger;
     private boolean nativeTransport = false;
     private boolean requireDeclaredProjects;
 
@@ -246,6 +251,12 @@ public record GatewaySettings(
       return this;
     }
 
+    /** The usage ledger to write one row per admitted request to; null (the default): none. */
+    public Builder ledger(LedgerSettings v) {
+      ledger = v;
+      return this;
+    }
+
     /**
      * Netty's epoll transport where it loads (Linux), else NIO. Off by default: it could not yet be
      * measured on a quiet machine (docs/benchmarks.md).
@@ -291,6 +302,7 @@ public record GatewaySettings(
           lingerBytes,
           lingerTime,
           usageSink,
+          ledger,
           nativeTransport,
           requireDeclaredProjects);
     }

@@ -174,6 +174,49 @@ class LedgerChartTest {
     assertThat(rules).contains("DormouseLedgerBacklog").contains("dormouse_ledger_pending_rows");
   }
 
+  @Test
+  void theGatewaysSpoolIsAnEmptyDirUnlessAVolumeIsGiven() {
+    PodTemplateSpec byDefault = podTemplate(Chart.render(ValueSet.DEFAULTS, EXTERNAL));
+    var spool = volume(byDefault, "ledger-spool");
+    assertThat(spool.getEmptyDir()).isNotNull();
+    assertThat(spool.getEmptyDir().getSizeLimit().toString()).isEqualTo("1Gi");
+
+    Map<String, Object> withClaim = new java.util.HashMap<>(EXTERNAL);
+    withClaim.put("gateway.ledgerSpoolVolume.persistentVolumeClaim.claimName", "gateway-spool");
+    PodTemplateSpec claimed = podTemplate(Chart.render(ValueSet.DEFAULTS, withClaim));
+    spool = volume(claimed, "ledger-spool");
+    assertThat(spool.getEmptyDir()).isNull();
+    assertThat(spool.getPersistentVolumeClaim().getClaimName()).isEqualTo("gateway-spool");
+    assertThat(claimed.getSpec().getContainers().get(0).getVolumeMounts())
+        .anyMatch(
+            v ->
+                v.getName().equals("ledger-spool")
+                    && v.getMountPath().equals("/var/lib/dormouse/spool"));
+
+    // Without the ledger, the volume given is not mounted at all.
+    Manifests off =
+        Chart.render(
+            ValueSet.DEFAULTS,
+            Map.of("gateway.ledgerSpoolVolume.persistentVolumeClaim.claimName", "gateway-spool"));
+    assertThat(podTemplate(off).getSpec().getVolumes())
+        .noneMatch(v -> v.getName().equals("ledger-spool"));
+  }
+
+  private static PodTemplateSpec podTemplate(Manifests m) {
+    return m.podTemplates().entrySet().stream()
+        .filter(e -> e.getKey().contains("dormouse-gateway"))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Volume volume(PodTemplateSpec t, String name) {
+    return t.getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
   private static Container container(Manifests m, String deployment) {
     return m.podTemplates().entrySet().stream()
         .filter(e -> e.getKey().contains(deployment))

@@ -82,8 +82,8 @@ public record LedgerSettings(
    * The settings the chart passes as environment variables, or empty when the ledger is off: {@code
    * DORMOUSE_LEDGER_ENABLED=true}, then either {@code DORMOUSE_LEDGER_JDBC_URL} or {@code
    * DORMOUSE_LEDGER_HOST}, {@code _PORT} (5432), {@code _DATABASE} (dormouse) and {@code _SSLMODE}
-   * (prefer); {@code _USER}, {@code _PASSWORD}, {@code _SPOOL_DIR} (required) and {@code
-   * _USAGE_RETENTION_DAYS} (30).
+   * (prefer); {@code _USER}, {@code _PASSWORD} (or {@code _PASSWORD_FILE}, a file holding it, e.g.
+   * a mounted Secret), {@code _SPOOL_DIR} (required) and {@code _USAGE_RETENTION_DAYS} (30).
    */
   public static Optional<LedgerSettings> fromEnvironment(Map<String, String> env) {
     if (!"true".equalsIgnoreCase(env.getOrDefault("DORMOUSE_LEDGER_ENABLED", "false"))) {
@@ -113,12 +113,21 @@ public record LedgerSettings(
             env.getOrDefault(
                 "DORMOUSE_LEDGER_USAGE_RETENTION_DAYS", String.valueOf(DEFAULT_RETENTION_DAYS)));
     return Optional.of(
-        of(
-                url,
-                env.getOrDefault("DORMOUSE_LEDGER_USER", "dormouse"),
-                env.getOrDefault("DORMOUSE_LEDGER_PASSWORD", ""),
-                Path.of(spool))
+        of(url, env.getOrDefault("DORMOUSE_LEDGER_USER", "dormouse"), password(env), Path.of(spool))
             .withRetentionDays(retention));
+  }
+
+  private static String password(Map<String, String> env) {
+    String file = env.get("DORMOUSE_LEDGER_PASSWORD_FILE");
+    if (file == null || file.isBlank()) {
+      return env.getOrDefault("DORMOUSE_LEDGER_PASSWORD", "");
+    }
+    try {
+      return java.nio.file.Files.readString(Path.of(file)).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "DORMOUSE_LEDGER_PASSWORD_FILE: cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   public static String jdbcUrl(String host, int port, String database, String sslmode) {

@@ -178,6 +178,7 @@ public final class SimMain implements Callable<Integer> {
             "  api server   " + world.apiServerUrl(),
             "  operator     " + world.operatorManagementUrl() + "/metrics   (also /livez, /readyz)",
             "  gateway mgmt " + world.gatewayManagementUrl() + "/metrics   (also /livez, /readyz)",
+            "  ledger       " + world.ledgerPsqlUrl() + "   (psql; PostgreSQL 17, embedded)",
             "",
             "  export KUBECONFIG=" + world.kubeconfig(),
             "  kubectl get ie",
@@ -188,6 +189,8 @@ public final class SimMain implements Callable<Integer> {
                 + "' \\",
             "    -H 'Content-Type: application/json' -d '{\"model\":\"llama\",\"messages\":"
                 + "[{\"role\":\"user\",\"content\":\"Hello\"}]}'",
+            "  psql " + world.ledgerPsqlUrl() + " -c 'SELECT count(*) FROM usage'",
+            "  " + usageCommand(world),
             ""));
     try (Watch phases = watchPhases(world)) {
       if (!noRequest) {
@@ -202,6 +205,24 @@ public final class SimMain implements Callable<Integer> {
       stopped.await();
     }
     return 0;
+  }
+
+  /**
+   * The {@code dormouse usage} line for this world's ledger: the CLI's jar as the README's build
+   * leaves it, pointed at the embedded database (user postgres, no password).
+   */
+  static String usageCommand(SimWorld world) {
+    Path jar = Path.of("cli", "target", "dormouse-cli.jar");
+    if (!java.nio.file.Files.exists(jar)) {
+      jar = Path.of("..", "cli", "target", "dormouse-cli.jar"); // run from the sim module
+    }
+    return "java -jar "
+        + jar.toAbsolutePath().normalize()
+        + " usage --db "
+        + world.ledgerJdbcUrl()
+        + " --db-user "
+        + io.dormouse.ledger.embedded.EmbeddedPostgresServer.USER
+        + " --by project,model";
   }
 
   /** Closes the world (Ctrl-C does it through the shutdown hook); the command then returns. */

@@ -6,6 +6,8 @@ import io.dormouse.gateway.GatewaySettings;
 import io.dormouse.gateway.auth.ApiKey;
 import io.dormouse.gateway.auth.ApiKeys;
 import io.dormouse.gateway.auth.KeySecrets;
+import io.dormouse.ledger.LedgerSettings;
+import io.dormouse.ledger.embedded.EmbeddedPostgresServer;
 import io.dormouse.operator.OperatorApp;
 import io.dormouse.operator.OperatorSettings;
 import io.dormouse.sim.apiserver.CrdValidatorAdmission;
@@ -55,6 +57,9 @@ public final class SimWorld implements AutoCloseable {
     private java.util.function.UnaryOperator<GatewaySettings.Builder> gatewayTweak = b -> b;
     private java.util.function.UnaryOperator<OperatorSettings> operatorTweak = o -> o;
     private String presets = ChartPresets.catalog();
+    private boolean ledger = true;
+    private EmbeddedPostgresServer ledgerServer;
+    private java.util.function.UnaryOperator<LedgerSettings> ledgerTweak = l -> l;
 
     /** Where the kubeconfig goes. */
     public Settings workDir(Path dir) {
@@ -85,7 +90,7 @@ public final class SimWorld implements AutoCloseable {
       return this;
     }
 
-    /** Told the name of each part as it comes up: cluster, operator, gateway. */
+    /** Told the name of each part as it comes up: cluster, ledger, operator, gateway. */
     public Settings progress(java.util.function.Consumer<String> onStep) {
       progress = onStep;
       return this;
@@ -116,6 +121,30 @@ public final class SimWorld implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether the world keeps a ledger (default yes): a database of its own on the JVM's embedded
+     * PostgreSQL, which the gateways write their usage rows to.
+     */
+    public Settings ledger(boolean on) {
+      ledger = on;
+      return this;
+    }
+
+    /**
+     * The PostgreSQL server the ledger's database is made on, instead of the JVM's shared one (a
+     * test that stops it for an outage).
+     */
+    public Settings ledgerServer(EmbeddedPostgresServer server) {
+      ledgerServer = server;
+      return this;
+    }
+
+    /** Changes the ledger's writer settings (tests shorten the flush interval, shrink batches). */
+    public Settings ledger(java.util.function.UnaryOperator<LedgerSettings> tweak) {
+      ledgerTweak = tweak;
+      return this;
+    }
+
     /** The presets ConfigMap's presets.yaml; by default the chart's default catalog. */
     public Settings presets(String yaml) {
       presets = yaml;
@@ -129,6 +158,9 @@ public final class SimWorld implements AutoCloseable {
   private OperatorApp operator;
   private final List<GatewayApp> gateways = new java.util.ArrayList<>();
   private final String peerSecret = java.util.UUID.randomUUID().toString();
+  private EmbeddedPostgresServer ledgerServer;
+  private String ledgerDatabase;
+  private Path workDir;
 
   private SimWorld(Settings settings) {
     this.settings = settings;
@@ -146,6 +178,11 @@ public final class SimWorld implements AutoCloseable {
     settings.progress.accept("cluster");
     try {
       Path dir = settings.workDir != null ? settings.workDir : Path.of("target", "sim");
+      this.workDir = dir.toAbsolutePath();
+      if (settings.ledger) {
+        startLedgerDatabase();
+        settings.progress.accept("ledger");
+      }
       this.kubeconfig =
           cluster.writeKubeconfig(dir.resolve("kubeconfig").toAbsolutePath(), "default");
       installPlatform();
@@ -170,13 +207,53 @@ public final class SimWorld implements AutoCloseable {
     return new SimWorld(settings);
   }
 
+  /** A database of this world's own: worlds of one JVM share the server, never the rows. */
+  private void startLedgerDatabase() {
+    ledgerServer =
+        settings.ledgerServer != null ? settings.ledgerServer : EmbeddedPostgresServer.shared();
+    String url = ledgerServer.freshDatabase("dormouse_sim");
+    ledgerDatabase = url.substring(url.lastIndexOf('/') + 1);
+  }
+
+  /** The ledger's JDBC URL, or null when the world keeps no ledger. */
+  public String ledgerJdbcUrl() {
+    return ledgerServer == null ? null : ledgerServer.jdbcUrl(ledgerDatabase);
+  }
+
+  /** A {@code psql} URL of the ledger's database, or null when the world keeps no ledger. */
+  public String ledgerPsqlUrl() {
+    return ledgerServer == null ? null : ledgerServer.psqlUrl(ledgerDatabase);
+  }
+
+  /** The embedded server the ledger's database lives on, or null when there is no ledger. */
+  public EmbeddedPostgresServer ledgerServer() {
+    return ledgerServer;
+  }
+
+  /**
+   * Ledger settings for one process of this world (a gateway replica, the operator): this world's
+   * database, and a spool directory of that process's own under the work directory; null when the
+   * world keeps no ledger.
+   */
+  public LedgerSettings ledgerSettings(String process) {
+    if (ledgerServer == null) {
+      return null;
+    }
+    Path spool = workDir.resolve("ledger-spool").resolve(ledgerDatabase).resolve(process);
+    return settings.ledgerTweak.apply(
+        LedgerSettings.of(ledgerJdbcUrl(), EmbeddedPostgresServer.USER, "", spool));
+  }
+
   private OperatorSettings operatorSettings() {
     return settings.operatorTweak.apply(operatorSettings0());
   }
 
   private OperatorSettings operatorSettings0() {
-    return OperatorSettings.defaults()
-        .withKubeconfig(kubeconfig.toString())
+    OperatorSettings base =
+        ledgerServer == null
+            ? OperatorSettings.defaults()
+            : OperatorSettings.defaults().withLedger(ledgerSettings("operator"));
+    return base.withKubeconfig(kubeconfig.toString())
         .withOperatorNamespace(SYSTEM_NAMESPACE)
         .withGatewayNamespace(SYSTEM_NAMESPACE)
         .withPresetsConfigMap(PRESETS_CONFIGMAP)
@@ -262,6 +339,7 @@ public final class SimWorld implements AutoCloseable {
             .managementPort(0)
             .podName(name)
             .peerSecret(peerSecret)
+            .ledger(ledgerSettings(name))
             .shutdownGrace(settings.gatewayShutdownGrace);
     GatewayApp app = GatewayApp.start(settings.gatewayTweak.apply(b).build());
     if (settings.gatewayReplicas > 1) {
@@ -353,6 +431,20 @@ public final class SimWorld implements AutoCloseable {
           .delete();
     }
     gateways.get(replica).close();
+  }
+
+  /**
+   * Stops one gateway replica as a rolling update would and starts it again with the same name and
+   * spool, as a restarted pod with its volume: rows it spooled are replayed by the new process.
+   */
+  public synchronized void restartGateway(int replica) {
+    stopGateway(replica);
+    gateways.set(replica, startGateway(replica));
+  }
+
+  /** One gateway replica's process (its ledger's health, its ports). */
+  public GatewayApp gateway(int replica) {
+    return gateways.get(replica);
   }
 
   /** The operator's management port: /metrics, /livez, /readyz. */

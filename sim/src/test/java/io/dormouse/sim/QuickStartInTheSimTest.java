@@ -81,7 +81,7 @@ class QuickStartInTheSimTest {
     String out = printed();
 
     assertThat(out.lines().findFirst().orElse(""))
-        .startsWith("Starting the Dormouse sim: cluster, operator, gateway,")
+        .startsWith("Starting the Dormouse sim: cluster, ledger, operator, gateway,")
         .containsPattern("up in \\d+\\.\\d s");
     assertThat(out).doesNotContain("\u001b[");
     assertThat(gateway).startsWith("http://127.0.0.1:");
@@ -94,6 +94,36 @@ class QuickStartInTheSimTest {
     assertThat(out)
         .contains("first token after")
         .containsPattern("endpoint default/llama: \\S+ -> Ready on spot");
+  }
+
+  @Test
+  void theLedgerHoldsTheColdRequestAndThePrintedUsageCommandRuns() throws Exception {
+    String psql = value("ledger");
+    assertThat(psql).startsWith("postgresql://postgres@localhost:");
+    String jdbc = "jdbc:" + psql.replace("postgres@", "");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              try (var c = java.sql.DriverManager.getConnection(jdbc, "postgres", "");
+                  var rs =
+                      c.createStatement()
+                          .executeQuery(
+                              "SELECT count(*) FROM usage u JOIN route r ON r.id = u.route_id"
+                                  + " WHERE r.endpoint = 'llama' AND u.project = 'demo'"
+                                  + " AND u.streamed AND u.status = 200")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(1);
+              }
+            });
+
+    Matcher line = Pattern.compile("(?m)^  java -jar \\S+ (usage .*)$").matcher(printed());
+    assertThat(line.find()).as("the printed dormouse usage line:%n%s", printed()).isTrue();
+    java.io.StringWriter report = new java.io.StringWriter();
+    CommandLine cli = io.dormouse.cli.DormouseMain.commandLine();
+    cli.setOut(new java.io.PrintWriter(report));
+    int exit = cli.execute(line.group(1).trim().split(" "));
+    assertThat(exit).as(report.toString()).isZero();
   }
 
   @Test

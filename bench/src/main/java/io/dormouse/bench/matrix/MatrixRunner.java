@@ -47,8 +47,17 @@ public final class MatrixRunner {
     }
   }
 
+  /** Every repeat of every cell, once {@link #run} returned (the ledger pair reads them). */
+  public List<CellRun> runs() {
+    List<CellRun> all = new ArrayList<>();
+    byCell.values().forEach(all::addAll);
+    return all;
+  }
+
+  private final Map<Cell, List<CellRun>> byCell = new java.util.LinkedHashMap<>();
+
   public List<CellComparison> run() throws Exception {
-    Map<Cell, List<CellRun>> byCell = new java.util.LinkedHashMap<>();
+    byCell.clear();
     List<Target> targets = List.copyOf(endpoints.keySet());
     for (int repeat = 0; repeat < plan.repeats(); repeat++) {
       for (int i = 0; i < plan.cells().size(); i++) {

@@ -6,6 +6,11 @@ public enum Target {
   DIRECT("direct"),
   /** (b) through the Dormouse gateway with keys, rate limits and usage accounting on. */
   GATEWAY("gateway"),
+  /**
+   * (b') the same gateway writing one ledger row per request to PostgreSQL: paired with (b), what
+   * the ledger costs on the request path.
+   */
+  GATEWAY_LEDGER("gateway-ledger"),
   /** (c) through nginx as a plain reverse proxy, one worker. */
   NGINX("nginx"),
   /** (d) the same nginx with {@code worker_processes auto}: one worker per core, as the gateway. */

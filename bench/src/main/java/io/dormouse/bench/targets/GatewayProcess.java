@@ -42,6 +42,21 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess start(
       MockApi api, Path work, Path logs, Consumer<KubernetesClient> before) throws Exception {
+    return start(api, work, logs, before, "gateway", Map.of());
+  }
+
+  /**
+   * {@link #start}, as process {@code name} with environment variables of its own (the ledger's
+   * {@code DORMOUSE_LEDGER_*}).
+   */
+  public static GatewayProcess start(
+      MockApi api,
+      Path work,
+      Path logs,
+      Consumer<KubernetesClient> before,
+      String name,
+      Map<String, String> env)
+      throws Exception {
     KubernetesClient client = api.client();
     for (String ns : List.of(Seeds.GATEWAY_NAMESPACE, Seeds.ENDPOINT_NAMESPACE)) {
       if (client.namespaces().withName(ns).get() == null) {
@@ -57,10 +72,10 @@ public final class GatewayProcess implements AutoCloseable {
     int management = Ports.free();
     client.resource(Seeds.gatewaySlice(port)).create();
     before.accept(client);
-    Path kubeconfig = api.writeKubeconfig(work.resolve("gateway"), Seeds.GATEWAY_NAMESPACE);
+    Path kubeconfig = api.writeKubeconfig(work.resolve(name), Seeds.GATEWAY_NAMESPACE);
     ChildProcess child =
         ChildProcess.start(
-            "gateway",
+            name,
             ChildProcess.java(
                 GatewayMain.class.getName(),
                 List.of("-Xmx512m"),
@@ -79,7 +94,7 @@ public final class GatewayProcess implements AutoCloseable {
                     "bench-gateway",
                     "--kubeconfig",
                     kubeconfig.toString())),
-            Map.of(),
+            env,
             logs);
     GatewayProcess gateway = new GatewayProcess(child, port, management, key);
     gateway.awaitReady(Duration.ofSeconds(120)); // a loaded machine starts a JVM slowly

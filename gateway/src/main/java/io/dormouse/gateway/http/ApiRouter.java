@@ -60,7 +60,8 @@ final class ApiRouter {
         .route()
         .handler(
             ctx -> {
-              Exchange.begin(ctx, context, end);
+              Exchange.begin(
+                  ctx, context, end, shared.requestIds().next(), shared.clock().instant());
               shared.inFlight().incrementAndGet();
               sweeper.requestStarted(ctx.request().connection());
               if (shared.draining()) {

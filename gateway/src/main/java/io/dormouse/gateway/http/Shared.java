@@ -6,6 +6,7 @@ import io.dormouse.gateway.ratelimit.ProjectLimiter;
 import io.dormouse.gateway.routing.EndpointRef;
 import io.dormouse.gateway.stages.account.Account;
 import io.dormouse.gateway.usage.GatewayMetrics;
+import io.dormouse.gateway.usage.RequestIds;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ final class Shared {
   private final Clock clock;
   private final LingeringClose lingeringClose;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final RequestIds requestIds = new RequestIds();
   private volatile boolean draining;
 
   Shared(
@@ -91,6 +93,10 @@ final class Shared {
 
   LingeringClose lingeringClose() {
     return lingeringClose;
+  }
+
+  RequestIds requestIds() {
+    return requestIds;
   }
 
   AtomicInteger inFlight() {

@@ -28,6 +28,7 @@ final class Routes {
     return new EndpointRoute(
         new EndpointRef(claim.namespace(), claim.name()),
         claim.servedName(),
+        model(spec, claim.servedName()),
         claim.uid(),
         claim.created(),
         access.isPublic(),
@@ -41,6 +42,18 @@ final class Routes {
         wakeTimeout(spec),
         status == null ? null : status.getPhase(),
         status == null ? null : status.getMessage());
+  }
+
+  /** The model usage is billed under; the preset's model is the operator's to resolve. */
+  static String model(InferenceEndpointSpec spec, String servedName) {
+    var m = spec.getModel();
+    if (m != null && m.getName() != null && !m.getName().isBlank()) {
+      return m.getName();
+    }
+    if (m != null && m.getPreset() != null && !m.getPreset().isBlank()) {
+      return m.getPreset();
+    }
+    return servedName;
   }
 
   private static Duration wakeTimeout(InferenceEndpointSpec spec) {

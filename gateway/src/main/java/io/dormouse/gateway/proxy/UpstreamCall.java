@@ -48,9 +48,15 @@ public final class UpstreamCall {
    *
    * @param retryable the engine never answered and nothing of it reached the client: the caller may
    *     send the request elsewhere, or answer with {@link #answerUnreachable}
+   * @param firstByteNanos {@link System#nanoTime()} when the engine's answer began, 0 if it did not
    */
   public record Result(
-      int status, Outcome outcome, Usage usage, long upstreamMillis, boolean retryable) {}
+      int status,
+      Outcome outcome,
+      Usage usage,
+      long upstreamMillis,
+      boolean retryable,
+      long firstByteNanos) {}
 
   private final HttpClient client;
   private final Backend backend;
@@ -64,6 +70,7 @@ public final class UpstreamCall {
   private SseUsageTap sse;
   private JsonUsageTap json;
   private int status;
+  private long firstByteNanos;
   private boolean done;
 
   public UpstreamCall(
@@ -127,6 +134,7 @@ public final class UpstreamCall {
     if (done) {
       return;
     }
+    firstByteNanos = System.nanoTime();
     status = response.statusCode();
     boolean eventStream =
         String.valueOf(response.getHeader(HttpHeaders.CONTENT_TYPE))
@@ -288,6 +296,11 @@ public final class UpstreamCall {
     }
     onDone.accept(
         new Result(
-            status, outcome, usage, (System.nanoTime() - startNanos) / 1_000_000, retryable));
+            status,
+            outcome,
+            usage,
+            (System.nanoTime() - startNanos) / 1_000_000,
+            retryable,
+            firstByteNanos));
   }
 }

@@ -15,11 +15,14 @@ import java.util.Set;
  *
  * @param uid metadata.uid, and {@code created} its creationTimestamp (null when unknown): with them
  *     the served-name rule decides who claimed a name first
+ * @param model the model the endpoint serves as its spec names it ({@code spec.model.name}, else
+ *     its preset's name, else the served name): what usage is billed under
  * @param phase null while the operator has not written a status yet
  */
 public record EndpointRoute(
     EndpointRef ref,
     String servedName,
+    String model,
     String uid,
     Instant created,
     boolean isPublic,

@@ -22,13 +22,25 @@ public final class Exchange {
 
   private static final String KEY = "dormouse.exchange";
 
-  /** How a request ended, for its accounting. */
-  public record End(int status, String outcome, Usage usage, long upstreamMillis) {}
+  /**
+   * How a request ended, for its accounting.
+   *
+   * @param firstByteNanos {@link System#nanoTime()} when the engine's answer began, 0 when none did
+   */
+  public record End(
+      int status, String outcome, Usage usage, long upstreamMillis, long firstByteNanos) {}
 
   public final RoutingContext routing;
   public final HttpServerRequest request;
   public final Context context;
   public final long startNanos = System.nanoTime();
+
+  /** Unique among all requests of all gateways: the usage row's key. */
+  public final String id;
+
+  /** When the request arrived, by the gateway's clock. */
+  public final java.time.Instant arrivedAt;
+
   private final Consumer<Exchange> account;
 
   /** Set by authenticate. */
@@ -56,8 +68,15 @@ public final class Exchange {
 
   private End end;
 
-  private Exchange(RoutingContext routing, Context context, Consumer<Exchange> account) {
+  private Exchange(
+      RoutingContext routing,
+      Context context,
+      Consumer<Exchange> account,
+      String id,
+      java.time.Instant arrivedAt) {
     this.routing = routing;
+    this.id = id;
+    this.arrivedAt = arrivedAt;
     this.request = routing.request();
     this.context = context;
     this.account = account;
@@ -65,8 +84,12 @@ public final class Exchange {
 
   /** Starts the exchange of a request; {@code account} runs once when it ends. */
   public static Exchange begin(
-      RoutingContext routing, Context context, Consumer<Exchange> account) {
-    Exchange x = new Exchange(routing, context, account);
+      RoutingContext routing,
+      Context context,
+      Consumer<Exchange> account,
+      String id,
+      java.time.Instant arrivedAt) {
+    Exchange x = new Exchange(routing, context, account, id, arrivedAt);
     routing.put(KEY, x);
     return x;
   }
@@ -94,13 +117,19 @@ public final class Exchange {
 
   /** Ends the exchange once and hands it to accounting; later calls do nothing. */
   public void finish(int status, String outcome, Usage usage, long upstreamMillis) {
+    finish(status, outcome, usage, upstreamMillis, 0);
+  }
+
+  /** Ends the exchange once, with when the engine's answer began; later calls do nothing. */
+  public void finish(
+      int status, String outcome, Usage usage, long upstreamMillis, long firstByteNanos) {
     if (end != null) {
       return;
     }
     if (queuedAtNanos != 0 && wakeWaitMillis == 0 && backend == null) {
       wakeWaitMillis = (System.nanoTime() - queuedAtNanos) / 1_000_000;
     }
-    end = new End(status, outcome, usage, upstreamMillis);
+    end = new End(status, outcome, usage, upstreamMillis, firstByteNanos);
     account.accept(this);
   }
 

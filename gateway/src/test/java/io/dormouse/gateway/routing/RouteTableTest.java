@@ -24,6 +24,7 @@ class RouteTableTest {
     return new EndpointRoute(
         new EndpointRef(ns, name),
         served,
+        "org/" + served,
         "uid-" + ns + "-" + name,
         T0.plusSeconds(second),
         pub,

@@ -25,7 +25,8 @@ class AccessLogTest {
                 1500,
                 800,
                 2300,
-                "completed"));
+                "completed",
+                null));
     assertThat(line)
         .isEqualTo(
             "request method=POST path=/v1/chat/completions endpoint=team-a/llama project=alpha"
@@ -52,7 +53,8 @@ class AccessLogTest {
                     0,
                     0,
                     1,
-                    "refused")))
+                    "refused",
+                    null)))
         .contains("endpoint=- project=- key=- status=401");
   }
 }

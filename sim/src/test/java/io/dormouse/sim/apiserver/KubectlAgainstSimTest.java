@@ -154,7 +154,15 @@ class KubectlAgainstSimTest {
     // The declared column order, and the age as an age, not a timestamp.
     assertThat(header(listed))
         .containsExactly(
-            "NAME", "SERVED-NAME", "MODEL", "PHASE", "TIER", "READY", "LAST-ACTIVITY", "COST-TODAY", "AGE");
+            "NAME",
+            "SERVED-NAME",
+            "MODEL",
+            "PHASE",
+            "TIER",
+            "READY",
+            "LAST-ACTIVITY",
+            "COST-TODAY",
+            "AGE");
     assertThat(listed.out())
         .containsPattern("llama\\s+meta-llama/Meta-Llama-3-8B-Instruct\\s+\\d+s")
         .doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T");

@@ -46,6 +46,7 @@ public final class Account implements Consumer<Exchange> {
 
   static RequestRecord record(Exchange x, Exchange.End end) {
     Usage usage = end.usage();
+    long now = System.nanoTime();
     return new RequestRecord(
         x.request.method().name(),
         x.request.path(),
@@ -60,7 +61,23 @@ public final class Account implements Consumer<Exchange> {
         usage != null && usage.reported(),
         x.wakeWaitMillis,
         end.upstreamMillis(),
-        (System.nanoTime() - x.startNanos) / 1_000_000,
-        end.outcome());
+        (now - x.startNanos) / 1_000_000,
+        end.outcome(),
+        admitted(x, end));
+  }
+
+  /** What the usage row needs beyond the access line; null unless the request was admitted. */
+  private static RequestRecord.Admitted admitted(Exchange x, Exchange.End end) {
+    if (x.admission == null || x.route == null) {
+      return null;
+    }
+    return new RequestRecord.Admitted(
+        x.id,
+        x.arrivedAt,
+        x.route.servedName(),
+        x.route.model(),
+        x.backend == null ? null : x.backend.tier(),
+        x.backend == null ? null : x.backend.id(),
+        end.firstByteNanos() == 0 ? -1 : (end.firstByteNanos() - x.startNanos) / 1_000_000);
   }
 }

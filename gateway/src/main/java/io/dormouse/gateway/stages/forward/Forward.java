@@ -81,7 +81,8 @@ public final class Forward implements Handler<RoutingContext> {
                   result.status(),
                   result.outcome().name(),
                   result.usage(),
-                  result.upstreamMillis());
+                  result.upstreamMillis(),
+                  result.firstByteNanos());
             })
         .start(x.request.method(), x.request.uri(), x.request.headers(), body, x.rateLimits);
   }
