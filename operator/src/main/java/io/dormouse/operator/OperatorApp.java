@@ -71,9 +71,12 @@ public final class OperatorApp implements AutoCloseable {
                 s.maxReconcileInterval(),
                 s.drainDelay(),
                 s.identity(),
-                s.requireDeclaredProjects()),
+                s.requireDeclaredProjects(),
+                EndpointReconciler.loadSignal(
+                    s.gatewayNamespace(), s.gatewayService(), s.loadPollPeriod())),
             s.clock(),
-            metrics);
+            metrics,
+            s.loadWindow());
     operator.register(
         endpoints,
         c -> {

@@ -21,6 +21,10 @@ import java.util.function.Consumer;
  * @param drainDelay how long a lower tier keeps serving after traffic moved back up
  * @param requireDeclaredProjects whether endpoints in a namespace without the {@code
  *     dormouse.io/allowed-projects} annotation may serve no project
+ * @param gatewayService the gateway's Service, whose EndpointSlices list the replicas whose load
+ *     the autoscaler reads
+ * @param loadPollPeriod how often each gateway replica's load is read
+ * @param loadWindow the span the autoscaler averages each endpoint's load over
  */
 public record OperatorSettings(
     String operatorNamespace,
@@ -36,7 +40,10 @@ public record OperatorSettings(
     String identity,
     Duration maxReconcileInterval,
     Duration drainDelay,
-    boolean requireDeclaredProjects) {
+    boolean requireDeclaredProjects,
+    String gatewayService,
+    Duration loadPollPeriod,
+    Duration loadWindow) {
 
   public static final String LEADER_LEASE = "dormouse-operator";
 
@@ -59,7 +66,22 @@ public record OperatorSettings(
         defaultIdentity(),
         Duration.ofSeconds(60),
         Intent.DEFAULT_DRAIN_DELAY,
-        false);
+        false,
+        "dormouse-gateway",
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(10));
+  }
+
+  public OperatorSettings withGatewayService(String value) {
+    return with(c -> c.gatewayService = value);
+  }
+
+  public OperatorSettings withLoadPollPeriod(Duration value) {
+    return with(c -> c.loadPollPeriod = value);
+  }
+
+  public OperatorSettings withLoadWindow(Duration value) {
+    return with(c -> c.loadWindow = value);
   }
 
   public OperatorSettings withOperatorNamespace(String value) {
@@ -140,6 +162,9 @@ public record OperatorSettings(
     Duration maxReconcileInterval;
     Duration drainDelay;
     boolean requireDeclaredProjects;
+    String gatewayService;
+    Duration loadPollPeriod;
+    Duration loadWindow;
 
     Copy(OperatorSettings s) {
       operatorNamespace = s.operatorNamespace;
@@ -156,6 +181,9 @@ public record OperatorSettings(
       maxReconcileInterval = s.maxReconcileInterval;
       drainDelay = s.drainDelay;
       requireDeclaredProjects = s.requireDeclaredProjects;
+      gatewayService = s.gatewayService;
+      loadPollPeriod = s.loadPollPeriod;
+      loadWindow = s.loadWindow;
     }
 
     OperatorSettings build() {
@@ -173,7 +201,10 @@ public record OperatorSettings(
           identity,
           maxReconcileInterval,
           drainDelay,
-          requireDeclaredProjects);
+          requireDeclaredProjects,
+          gatewayService,
+          loadPollPeriod,
+          loadWindow);
     }
   }
 
