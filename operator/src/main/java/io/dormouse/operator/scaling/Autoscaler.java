@@ -12,9 +12,11 @@ import java.util.Optional;
 
 /**
  * The replica count an endpoint's load asks for, a pure function of the policy, the count asked for
- * last time, the load series and now: {@code clamp(ceil(mean load over the window / target), min,
- * max)}; up at once; down only when every such recommendation over the last {@code scaleDownDelay}
- * was below the current count, and then to the highest of them (Kubernetes' HPA stabilisation).
+ * last time, the load series and now: {@code clamp(ceil(load / target), min, max)}. Up at once, on
+ * the larger of the mean over the window and the latest sum, so a burst is met by the next
+ * reconcile; down only when every recommendation from the window mean over the last {@code
+ * scaleDownDelay} was below the current count, and then to the highest of them (the stabilisation
+ * of Kubernetes' HPA).
  */
 public final class Autoscaler {
 
@@ -36,13 +38,14 @@ public final class Autoscaler {
           Optional.empty());
     }
     double avg = load.average(now, p.window());
-    int wanted = wanted(p, avg);
+    double latest = load.at(now);
+    int wanted = wanted(p, Math.max(avg, latest));
     int raw = clamp(p, wanted);
     Limit limit =
         wanted > p.maxReplicas()
             ? Limit.AT_MAX
             : wanted < p.minReplicas() ? Limit.AT_MIN : Limit.NONE;
-    String basis = basis(p, avg, raw, wanted);
+    String basis = basis(p, avg, latest, raw, wanted);
     Optional<Instant> settles = settles(p, load, now);
     int now0 = current == null ? raw : Math.min(current, p.maxReplicas());
     if (raw >= now0) {
@@ -107,11 +110,12 @@ public final class Autoscaler {
     return Math.max(p.awakeFloor(), Math.min(p.maxReplicas(), wanted));
   }
 
-  private static String basis(ScalingPolicy p, double avg, int raw, int wanted) {
+  private static String basis(ScalingPolicy p, double avg, double latest, int raw, int wanted) {
     String s =
         String.format(
             Locale.ROOT,
-            "load %.1f in flight or queued (mean over %s), target %d per replica: %d replica(s)",
+            "load %.1f in flight or queued (%.1f mean over %s), target %d per replica: %d replica(s)",
+            latest,
             avg,
             GoDuration.format(p.window()),
             p.target(),
