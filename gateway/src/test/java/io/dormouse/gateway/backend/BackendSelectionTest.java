@@ -54,8 +54,7 @@ class BackendSelectionTest {
         // Both tiers run when replicas spill over, or while the lower one drains: both serve,
         // the higher first.
         Arguments.of(
-            Map.of("spot", List.of(spot), "on-demand", List.of(onDemand)),
-            List.of(spot, onDemand)),
+            Map.of("spot", List.of(spot), "on-demand", List.of(onDemand)), List.of(spot, onDemand)),
         Arguments.of(Map.of("spot", List.of(), "on-demand", List.of(onDemand)), List.of(onDemand)),
         Arguments.of(Map.of("on-demand", List.of(onDemand)), List.of(onDemand)),
         Arguments.of(Map.of("other", List.of(spot)), List.of()),
