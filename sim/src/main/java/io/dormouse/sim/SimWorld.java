@@ -192,8 +192,8 @@ public final class SimWorld implements AutoCloseable {
 
   /**
    * What the Helm chart would install besides the two programs: the presets ConfigMap, and the
-   * gateway's Service. Each in-process gateway replica is listed in the Service's EndpointSlices
-   * as a cluster lists its pod (address, API and management ports), so that it counts itself, its
+   * gateway's Service. Each in-process gateway replica is listed in the Service's EndpointSlices as
+   * a cluster lists its pod (address, API and management ports), so that it counts itself, its
    * peers find it, and the operator reads its load.
    */
   private void installPlatform() {

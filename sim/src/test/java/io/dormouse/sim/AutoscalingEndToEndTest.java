@@ -205,9 +205,15 @@ class AutoscalingEndToEndTest {
       clients.add(client("ramp", heavy, statuses));
     }
     await().atMost(BOUND).until(() -> asked("ramp", "wide") == 4);
-    assertThat(events("ramp", "ScaledUp"))
-        .first()
-        .satisfies(e -> assertThat(e.getMessage()).startsWith("1 → 4 replica(s): load "));
+    // The Event is posted after the Deployment is scaled.
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(events("ramp", "ScaledUp"))
+                    .first()
+                    .satisfies(
+                        e -> assertThat(e.getMessage()).startsWith("1 → 4 replica(s): load ")));
     await().atMost(BOUND).until(() -> ready("ramp") == 4);
 
     // Down to one client: 4 stay for scaleDownDelay, then 1, while that client keeps sending.
@@ -216,15 +222,23 @@ class AutoscalingEndToEndTest {
     heavy.set(false);
     CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get();
     await().atMost(BOUND).until(() -> asked("ramp", "wide") == 1);
-    assertThat(events("ramp", "ScaledDown"))
-        .isNotEmpty()
-        .allSatisfy(e -> assertThat(e.getMessage()).contains("stayed lower for 6s"));
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(events("ramp", "ScaledDown"))
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.getMessage()).contains("stayed lower for 6s")));
     // Every replica that left drained: its pods are gone, and the client saw no failure.
     await()
         .atMost(BOUND)
         .until(
             () ->
-                world.client().pods().inNamespace(NS).withLabel(Wiring.LABEL_ENDPOINT, "ramp")
+                world
+                        .client()
+                        .pods()
+                        .inNamespace(NS)
+                        .withLabel(Wiring.LABEL_ENDPOINT, "ramp")
                         .list()
                         .getItems()
                         .size()
@@ -265,7 +279,7 @@ class AutoscalingEndToEndTest {
         .atMost(BOUND)
         .until(() -> asked("spill", "narrow") == 2 && asked("spill", "overflow") == 2);
     await().atMost(BOUND).until(() -> ready("spill") == 4);
-    assertThat(events("spill", "TierSpillOver")).isNotEmpty();
+    await().atMost(BOUND).untilAsserted(() -> assertThat(events("spill", "TierSpillOver")).isNotEmpty());
 
     world
         .client()
@@ -280,6 +294,6 @@ class AutoscalingEndToEndTest {
         .atMost(BOUND)
         .until(() -> asked("spill", "narrow") == 4 && asked("spill", "overflow") == 0);
     await().atMost(BOUND).until(() -> ready("spill") == 4);
-    assertThat(events("spill", "TierMovedBack")).isNotEmpty();
+    await().atMost(BOUND).untilAsserted(() -> assertThat(events("spill", "TierMovedBack")).isNotEmpty());
   }
 }
