@@ -279,7 +279,9 @@ class AutoscalingEndToEndTest {
         .atMost(BOUND)
         .until(() -> asked("spill", "narrow") == 2 && asked("spill", "overflow") == 2);
     await().atMost(BOUND).until(() -> ready("spill") == 4);
-    await().atMost(BOUND).untilAsserted(() -> assertThat(events("spill", "TierSpillOver")).isNotEmpty());
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(events("spill", "TierSpillOver")).isNotEmpty());
 
     world
         .client()
@@ -294,6 +296,8 @@ class AutoscalingEndToEndTest {
         .atMost(BOUND)
         .until(() -> asked("spill", "narrow") == 4 && asked("spill", "overflow") == 0);
     await().atMost(BOUND).until(() -> ready("spill") == 4);
-    await().atMost(BOUND).untilAsserted(() -> assertThat(events("spill", "TierMovedBack")).isNotEmpty());
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(events("spill", "TierMovedBack")).isNotEmpty());
   }
 }

@@ -128,7 +128,17 @@ public final class GatewayLoad extends AbstractEventSource<LoadSeries, Inference
             .endpointSlices()
             .inNamespace(settings.gatewayNamespace())
             .withLabel(SERVICE_NAME_LABEL, settings.gatewayService())
-            .inform();
+            .runnableInformer(0);
+    // Not waited for: the load signal is no reason to hold the operator's start, and an informer
+    // that cannot list yet retries on its own (until then no gateway is read: no load).
+    slices
+        .start()
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                LOG.warn("gateway load: the gateway's EndpointSlices: {}", failure.toString());
+              }
+            });
     ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
