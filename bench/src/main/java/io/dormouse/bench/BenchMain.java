@@ -78,6 +78,13 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--skip-operator")
   boolean skipOperator;
 
+  @Option(
+      names = "--operator-autoscaling",
+      description =
+          "Operator scale with every endpoint in the autoscaling form (minReplicas 0, maxReplicas"
+              + " 4): the autoscaler and the load signal run for each.")
+  boolean operatorAutoscaling;
+
   @Option(names = "--skip-cluster", description = "Skip the cluster-wide limit accuracy run.")
   boolean skipCluster;
 
@@ -124,7 +131,11 @@ public final class BenchMain implements Callable<Integer> {
               null,
               () ->
                   new OperatorScaleBench(
-                          plan.operatorEndpoints(), plan.operatorWindow(), work, logs)
+                          plan.operatorEndpoints(),
+                          plan.operatorWindow(),
+                          work,
+                          logs,
+                          operatorAutoscaling)
                       .run());
       if (operator != null) {
         notes.add(

@@ -47,7 +47,9 @@ class ApiReferenceTest {
         .contains("items ≥ 1")
         .contains("must not name a tier twice")
         .contains("| `spec.scaling.idleTimeout` | string | `15m` |")
-        .contains("| `spec.replicas` | integer | `1` | ≥ 1; ≤ 64 |")
+        .contains("| `spec.replicas` | integer |  | ≥ 1; ≤ 64 |")
+        .contains("| `spec.scaling.scaleDownDelay` | string | `5m` |")
+        .contains("must not exceed maxReplicas")
         .contains("| `status.phase` | string |")
         .doesNotContain("spec.engine.env[].name");
   }

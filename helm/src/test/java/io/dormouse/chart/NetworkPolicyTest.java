@@ -49,6 +49,21 @@ class NetworkPolicyTest {
               assertThat(peers.getPorts())
                   .singleElement()
                   .satisfies(p -> assertThat(p.getPort()).isEqualTo(new IntOrString(9090)));
+            },
+            operator -> {
+              // the autoscaler's load reads: only the operator's pods, on the management port
+              assertThat(operator.getFrom())
+                  .singleElement()
+                  .satisfies(
+                      (NetworkPolicyPeer peer) -> {
+                        assertThat(peer.getNamespaceSelector()).isNull();
+                        assertThat(peer.getIpBlock()).isNull();
+                        assertThat(peer.getPodSelector().getMatchLabels())
+                            .containsEntry("dormouse.io/role", "operator");
+                      });
+              assertThat(operator.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort()).isEqualTo(new IntOrString(9090)));
             });
   }
 

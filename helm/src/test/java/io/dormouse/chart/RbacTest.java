@@ -46,7 +46,9 @@ class RbacTest {
   static final Set<String> OPERATOR_NAMESPACE =
       union(
           grants("", "configmaps", "get list watch"),
-          grants("coordination.k8s.io", "leases", "get create update patch"));
+          grants("coordination.k8s.io", "leases", "get create update patch"),
+          // the gateway Service's slices: whose load the autoscaler reads
+          grants("discovery.k8s.io", "endpointslices", "get list watch"));
 
   static final Set<String> GATEWAY_CLUSTER =
       union(

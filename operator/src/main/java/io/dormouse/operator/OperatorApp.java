@@ -89,10 +89,13 @@ public final class OperatorApp implements AutoCloseable {
                 s.maxReconcileInterval(),
                 s.drainDelay(),
                 s.identity(),
-                s.requireDeclaredProjects()),
+                s.requireDeclaredProjects(),
+                EndpointReconciler.loadSignal(
+                    s.gatewayNamespace(), s.gatewayService(), s.loadPollPeriod())),
             s.clock(),
             metrics,
-            ledger);
+            ledger,
+            s.loadWindow());
     operator.register(
         endpoints,
         c -> {

@@ -35,6 +35,13 @@ public final class OperatorMain implements Callable<Integer> {
   String gatewayNamespace;
 
   @Option(
+      names = "--gateway-service",
+      defaultValue = "${env:DORMOUSE_GATEWAY_SERVICE:-dormouse-gateway}",
+      description =
+          "The gateway's Service: its EndpointSlices list the replicas whose load the autoscaler reads.")
+  String gatewayService;
+
+  @Option(
       names = "--presets-configmap",
       defaultValue = "${env:DORMOUSE_PRESETS_CONFIGMAP:-dormouse-model-presets}",
       description = "ConfigMap in the operator's namespace holding presets.yaml.")
@@ -105,6 +112,7 @@ public final class OperatorMain implements Callable<Integer> {
     return OperatorSettings.defaults()
         .withOperatorNamespace(ns)
         .withGatewayNamespace(gatewayNamespace)
+        .withGatewayService(gatewayService)
         .withPresetsConfigMap(presetsConfigMap)
         .withManagementPort(managementPort)
         .withLeaderElection(leaderElection)

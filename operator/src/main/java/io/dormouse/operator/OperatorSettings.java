@@ -24,6 +24,10 @@ import java.util.function.Consumer;
  *     dormouse.io/allowed-projects} annotation may serve no project
  * @param ledger the ledger's database and spool, or null when the ledger is off
  * @param ledgerRollupInterval how often the leader recomputes today's and yesterday's records
+ * @param gatewayService the gateway's Service, whose EndpointSlices list the replicas whose load
+ *     the autoscaler reads
+ * @param loadPollPeriod how often each gateway replica's load is read
+ * @param loadWindow the span the autoscaler averages each endpoint's load over
  */
 public record OperatorSettings(
     String operatorNamespace,
@@ -41,7 +45,10 @@ public record OperatorSettings(
     Duration drainDelay,
     boolean requireDeclaredProjects,
     LedgerSettings ledger,
-    Duration ledgerRollupInterval) {
+    Duration ledgerRollupInterval,
+    String gatewayService,
+    Duration loadPollPeriod,
+    Duration loadWindow) {
 
   public static final Duration DEFAULT_ROLLUP_INTERVAL = Duration.ofMinutes(2);
 
@@ -68,7 +75,22 @@ public record OperatorSettings(
         Intent.DEFAULT_DRAIN_DELAY,
         false,
         null,
-        DEFAULT_ROLLUP_INTERVAL);
+        DEFAULT_ROLLUP_INTERVAL,
+        "dormouse-gateway",
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(10));
+  }
+
+  public OperatorSettings withGatewayService(String value) {
+    return with(c -> c.gatewayService = value);
+  }
+
+  public OperatorSettings withLoadPollPeriod(Duration value) {
+    return with(c -> c.loadPollPeriod = value);
+  }
+
+  public OperatorSettings withLoadWindow(Duration value) {
+    return with(c -> c.loadWindow = value);
   }
 
   public OperatorSettings withOperatorNamespace(String value) {
@@ -159,6 +181,9 @@ public record OperatorSettings(
     boolean requireDeclaredProjects;
     LedgerSettings ledger;
     Duration ledgerRollupInterval;
+    String gatewayService;
+    Duration loadPollPeriod;
+    Duration loadWindow;
 
     Copy(OperatorSettings s) {
       operatorNamespace = s.operatorNamespace;
@@ -177,6 +202,9 @@ public record OperatorSettings(
       requireDeclaredProjects = s.requireDeclaredProjects;
       ledger = s.ledger;
       ledgerRollupInterval = s.ledgerRollupInterval;
+      gatewayService = s.gatewayService;
+      loadPollPeriod = s.loadPollPeriod;
+      loadWindow = s.loadWindow;
     }
 
     OperatorSettings build() {
@@ -196,7 +224,10 @@ public record OperatorSettings(
           drainDelay,
           requireDeclaredProjects,
           ledger,
-          ledgerRollupInterval);
+          ledgerRollupInterval,
+          gatewayService,
+          loadPollPeriod,
+          loadWindow);
     }
   }
 

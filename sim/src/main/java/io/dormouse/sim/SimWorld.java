@@ -16,7 +16,6 @@ import io.dormouse.sim.cluster.SimCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -50,6 +49,8 @@ public final class SimWorld implements AutoCloseable {
     private final Map<String, NodePool> pools = new LinkedHashMap<>();
     private List<String> namespaces = List.of("default");
     private Duration operatorMaxReconcileInterval = Duration.ofSeconds(10);
+    private Duration operatorLoadPollPeriod = Duration.ofSeconds(2);
+    private Duration operatorLoadWindow = Duration.ofSeconds(10);
     private Duration gatewayShutdownGrace = Duration.ofSeconds(2);
     private Duration preStopDelay = Duration.ofSeconds(10);
     private java.util.function.Consumer<String> progress = step -> {};
@@ -87,6 +88,18 @@ public final class SimWorld implements AutoCloseable {
 
     public Settings operatorMaxReconcileInterval(Duration d) {
       operatorMaxReconcileInterval = d;
+      return this;
+    }
+
+    /** How often the operator reads each gateway's load (2 s as in a cluster). */
+    public Settings operatorLoadPollPeriod(Duration d) {
+      operatorLoadPollPeriod = d;
+      return this;
+    }
+
+    /** The span the autoscaler averages the load over (10 s as in a cluster). */
+    public Settings operatorLoadWindow(Duration d) {
+      operatorLoadWindow = d;
       return this;
     }
 
@@ -262,13 +275,17 @@ public final class SimWorld implements AutoCloseable {
         // One operator in the sim; a restart need not wait for a lease to expire.
         .withLeaderElection(false)
         .withIdentity("dormouse-operator-sim")
-        .withMaxReconcileInterval(settings.operatorMaxReconcileInterval);
+        .withMaxReconcileInterval(settings.operatorMaxReconcileInterval)
+        .withGatewayService(GATEWAY_SERVICE)
+        .withLoadPollPeriod(settings.operatorLoadPollPeriod)
+        .withLoadWindow(settings.operatorLoadWindow);
   }
 
   /**
    * What the Helm chart would install besides the two programs: the presets ConfigMap, and the
-   * gateway's Service with a pod standing for the in-process gateway, so that the gateway counts
-   * one ready replica of itself.
+   * gateway's Service. Each in-process gateway replica is listed in the Service's EndpointSlices as
+   * a cluster lists its pod (address, API and management ports), so that it counts itself, its
+   * peers find it, and the operator reads its load.
    */
   private void installPlatform() {
     KubernetesClient client = cluster.client();
@@ -304,27 +321,6 @@ public final class SimWorld implements AutoCloseable {
                 .endSpec()
                 .build())
         .create();
-    if (settings.gatewayReplicas > 1) {
-      return; // the replicas are listed in the Service's slices one by one (listGateway)
-    }
-    client
-        .pods()
-        .inNamespace(SYSTEM_NAMESPACE)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("dormouse-gateway-sim")
-                .withNamespace(SYSTEM_NAMESPACE)
-                .withLabels(GATEWAY_LABELS)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("gateway")
-                .withImage("dormouse/gateway:sim")
-                .endContainer()
-                .endSpec()
-                .build())
-        .create();
   }
 
   private GatewayApp startGateway(int replica) {
@@ -342,9 +338,7 @@ public final class SimWorld implements AutoCloseable {
             .ledger(ledgerSettings(name))
             .shutdownGrace(settings.gatewayShutdownGrace);
     GatewayApp app = GatewayApp.start(settings.gatewayTweak.apply(b).build());
-    if (settings.gatewayReplicas > 1) {
-      listGateway(name, app);
-    }
+    listGateway(name, app);
     return app;
   }
 
@@ -421,15 +415,13 @@ public final class SimWorld implements AutoCloseable {
    * and exits.
    */
   public synchronized void stopGateway(int replica) {
-    if (gateways.size() > 1) {
-      client()
-          .discovery()
-          .v1()
-          .endpointSlices()
-          .inNamespace(SYSTEM_NAMESPACE)
-          .withName(sliceName(gatewayPodName(replica)))
-          .delete();
-    }
+    client()
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace(SYSTEM_NAMESPACE)
+        .withName(sliceName(gatewayPodName(replica)))
+        .delete();
     gateways.get(replica).close();
   }
 

@@ -40,8 +40,18 @@ public final class OperatorScaleBench {
   private final Duration window;
   private final Path work;
   private final Path logs;
+  private final boolean autoscaling;
 
   public OperatorScaleBench(int endpoints, Duration window, Path work, Path logs) {
+    this(endpoints, window, work, logs, false);
+  }
+
+  /**
+   * @param autoscaling every endpoint in the autoscaling form (minReplicas 0, maxReplicas 4)
+   */
+  public OperatorScaleBench(
+      int endpoints, Duration window, Path work, Path logs, boolean autoscaling) {
+    this.autoscaling = autoscaling;
     this.endpoints = endpoints;
     this.window = window;
     this.work = work;
@@ -78,6 +88,12 @@ public final class OperatorScaleBench {
                           () -> {
                             InferenceEndpoint ie = Seeds.endpoint(String.format("ep-%04d", i), 16);
                             ie.getMetadata().setNamespace(NAMESPACE);
+                            if (autoscaling) {
+                              ie.getSpec().setReplicas(null);
+                              ie.getSpec().getScaling().setMinReplicas(0);
+                              ie.getSpec().getScaling().setMaxReplicas(4);
+                              ie.getSpec().getScaling().setTargetInFlightPerReplica(10);
+                            }
                             return client.resource(ie).create();
                           }))
               .toList();

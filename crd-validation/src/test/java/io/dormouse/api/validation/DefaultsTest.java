@@ -26,7 +26,12 @@ class DefaultsTest {
 
   static Stream<Arguments> defaultsOfAMinimalEndpoint() {
     return Stream.of(
-        Arguments.of("spec.replicas", 1),
+        // No schema default: CEL must tell a written replicas from the autoscaling form; the
+        // operator reads an absent one as 1.
+        Arguments.of("spec.replicas", null),
+        Arguments.of("spec.scaling.scaleDownDelay", "5m"),
+        Arguments.of("spec.scaling.minReplicas", null),
+        Arguments.of("spec.scaling.maxReplicas", null),
         Arguments.of("spec.maintenance", false),
         Arguments.of("spec.scaling.idleTimeout", "15m"),
         Arguments.of("spec.scaling.wakeTimeout", "10m"),

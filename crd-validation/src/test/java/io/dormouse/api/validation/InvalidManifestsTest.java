@@ -64,6 +64,44 @@ class InvalidManifestsTest {
                 + " was invalid; correct the existing errors to complete validation"));
     cases.add(
         refused(
+            "replicas mixed with the autoscaling form",
+            endpoint(VALID_SPEC + "replicas: 2\nscaling: {maxReplicas: 4}"),
+            "spec.replicas: Invalid value: \"object\": must not be set with scaling.minReplicas,"
+                + " scaling.maxReplicas or scaling.targetInFlightPerReplica: replicas is the"
+                + " shorthand for minReplicas = maxReplicas = replicas while awake; use one form"));
+    cases.add(
+        refused(
+            "minReplicas above maxReplicas",
+            endpoint(VALID_SPEC + "scaling: {minReplicas: 3, maxReplicas: 2}"),
+            "spec.scaling.minReplicas: Invalid value: \"object\": must not exceed maxReplicas"));
+    cases.add(
+        refused(
+            "targetInFlightPerReplica 0",
+            endpoint(VALID_SPEC + "scaling: {maxReplicas: 4, targetInFlightPerReplica: 0}"),
+            "spec.scaling.targetInFlightPerReplica: Invalid value: 0:"
+                + " spec.scaling.targetInFlightPerReplica in body should be greater than or equal"
+                + " to 1"));
+    cases.add(
+        refused(
+            "targetInFlightPerReplica negative",
+            endpoint(VALID_SPEC + "scaling: {maxReplicas: 4, targetInFlightPerReplica: -5}"),
+            "spec.scaling.targetInFlightPerReplica: Invalid value: -5:"
+                + " spec.scaling.targetInFlightPerReplica in body should be greater than or equal"
+                + " to 1"));
+    cases.add(
+        refused(
+            "maxReplicas 0",
+            endpoint(VALID_SPEC + "scaling: {maxReplicas: 0}"),
+            "spec.scaling.maxReplicas: Invalid value: 0: spec.scaling.maxReplicas in body should"
+                + " be greater than or equal to 1"));
+    cases.add(
+        refused(
+            "minReplicas negative",
+            endpoint(VALID_SPEC + "scaling: {minReplicas: -1}"),
+            "spec.scaling.minReplicas: Invalid value: -1: spec.scaling.minReplicas in body should"
+                + " be greater than or equal to 0"));
+    cases.add(
+        refused(
             "no tiers",
             endpoint(
                 """

@@ -68,6 +68,28 @@ class ValidManifestsTest {
                 maintenance: true
                 """)),
         Arguments.of(
+            "the autoscaling form",
+            endpoint(
+                """
+                model: {name: meta-llama/Meta-Llama-3-8B-Instruct}
+                tiers: [spot-a100, on-demand-a100]
+                scaling:
+                  minReplicas: 0
+                  maxReplicas: 4
+                  targetInFlightPerReplica: 8
+                  scaleDownDelay: 2m
+                access: {public: true}
+                """)),
+        Arguments.of(
+            "minReplicas alone, equal to maxReplicas",
+            endpoint(
+                """
+                model: {name: meta-llama/Meta-Llama-3-8B-Instruct}
+                tiers: [spot-a100]
+                scaling: {minReplicas: 2, maxReplicas: 2}
+                access: {public: true}
+                """)),
+        Arguments.of(
             "a status as the operator writes it",
             endpoint(
                     """

@@ -13,6 +13,17 @@ import java.util.List;
 
 /** The desired state of an inference endpoint. */
 @JsonIgnoreProperties(ignoreUnknown = true)
+// Two forms of the replica count: the shorthand (replicas) or autoscaling (scaling.min/max/target).
+// replicas has no schema default so that CEL can tell whether it was written.
+@ValidationRule(
+    value =
+        "!has(self.replicas) || !has(self.scaling) || !(has(self.scaling.minReplicas)"
+            + " || has(self.scaling.maxReplicas) || has(self.scaling.targetInFlightPerReplica))",
+    fieldPath = ".replicas",
+    message =
+        "must not be set with scaling.minReplicas, scaling.maxReplicas or"
+            + " scaling.targetInFlightPerReplica: replicas is the shorthand for minReplicas ="
+            + " maxReplicas = replicas while awake; use one form")
 public class InferenceEndpointSpec {
 
   @JsonPropertyDescription("Which model to serve and the name clients call it by.")
@@ -23,11 +34,13 @@ public class InferenceEndpointSpec {
   @Default("{}")
   private EngineSpec engine = new EngineSpec();
 
-  @JsonPropertyDescription("Engine replicas while the endpoint is awake. Default 1.")
-  @Default("1")
+  @JsonPropertyDescription(
+      "Engine replicas while the endpoint is awake: the shorthand for scaling.minReplicas = 0 (it"
+          + " hibernates) and a fixed count when awake. Default 1. Not with scaling.minReplicas,"
+          + " maxReplicas or targetInFlightPerReplica.")
   @Min(1)
   @Max(64)
-  private int replicas = 1;
+  private Integer replicas;
 
   @JsonPropertyDescription(
       "GpuTier names in priority order: the endpoint wakes on the first usable tier and falls back to the next.")
@@ -43,7 +56,7 @@ public class InferenceEndpointSpec {
   private List<@Size(max = 63) String> tiers = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "When the endpoint sleeps, how long a wake may take, and tier fallback timing.")
+      "When the endpoint sleeps, how long a wake may take, tier fallback timing, and autoscaling.")
   @Default("{}")
   private ScalingSpec scaling = new ScalingSpec();
 
@@ -75,11 +88,12 @@ public class InferenceEndpointSpec {
     this.engine = engine;
   }
 
-  public int getReplicas() {
+  /** As written: null when unset (1 in the shorthand form, unused in the autoscaling form). */
+  public Integer getReplicas() {
     return replicas;
   }
 
-  public void setReplicas(int replicas) {
+  public void setReplicas(Integer replicas) {
     this.replicas = replicas;
   }
 

@@ -41,6 +41,12 @@ public class InferenceEndpointStatus {
   @JsonPropertyDescription("Engine replicas ready to serve across tiers.")
   private Integer readyReplicas;
 
+  @JsonPropertyDescription(
+      "The replica count the endpoint aims for while awake: spec.replicas, or the autoscaler's"
+          + " choice between scaling.minReplicas and maxReplicas; spread over tiers when the"
+          + " active tier's maxGpus cannot hold them all.")
+  private Integer desiredReplicas;
+
   @JsonPropertyDescription("The latest request or in-flight stream seen by a gateway (RFC 3339).")
   private String lastActivityTime;
 
@@ -52,7 +58,7 @@ public class InferenceEndpointStatus {
   private List<TierStatus> tiers = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Ready, Available, Degraded, TiersResolved, PresetResolved, ServedNameOwned and ProjectsAllowed, with the generation they observed.")
+      "Ready, Available, Degraded, TiersResolved, PresetResolved, ServedNameOwned, ProjectsAllowed and ScalingLimited, with the generation they observed.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The most recent phase transitions, newest last.")
@@ -124,6 +130,14 @@ public class InferenceEndpointStatus {
 
   public void setReplicas(Integer replicas) {
     this.replicas = replicas;
+  }
+
+  public Integer getDesiredReplicas() {
+    return desiredReplicas;
+  }
+
+  public void setDesiredReplicas(Integer desiredReplicas) {
+    this.desiredReplicas = desiredReplicas;
   }
 
   public Integer getReadyReplicas() {

@@ -2,6 +2,7 @@ package io.dormouse.gateway.http;
 
 import io.dormouse.gateway.auth.KeyStore;
 import io.dormouse.gateway.fleet.Fleet;
+import io.dormouse.gateway.fleet.LoadReport;
 import io.dormouse.gateway.ratelimit.ProjectLimiter;
 import io.dormouse.gateway.routing.EndpointRef;
 import io.dormouse.gateway.stages.OpenAiError;
@@ -88,7 +89,10 @@ public final class GatewayServer {
             clock);
     this.management =
         new ManagementServer(
-            metrics, () -> accepting && watchesSynced.getAsBoolean(), peerMessages);
+            metrics,
+            () -> accepting && watchesSynced.getAsBoolean(),
+            peerMessages,
+            () -> LoadReport.json(fleet));
   }
 
   public Future<Void> listen() {

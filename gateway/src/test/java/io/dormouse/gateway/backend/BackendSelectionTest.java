@@ -51,7 +51,10 @@ class BackendSelectionTest {
     Backend spot = new Backend("10.0.1.1", 8000, "spot");
     Backend onDemand = new Backend("10.0.2.1", 8000, "on-demand");
     return Stream.of(
-        Arguments.of(Map.of("spot", List.of(spot), "on-demand", List.of(onDemand)), List.of(spot)),
+        // Both tiers run when replicas spill over, or while the lower one drains: both serve,
+        // the higher first.
+        Arguments.of(
+            Map.of("spot", List.of(spot), "on-demand", List.of(onDemand)), List.of(spot, onDemand)),
         Arguments.of(Map.of("spot", List.of(), "on-demand", List.of(onDemand)), List.of(onDemand)),
         Arguments.of(Map.of("on-demand", List.of(onDemand)), List.of(onDemand)),
         Arguments.of(Map.of("other", List.of(spot)), List.of()),
@@ -60,7 +63,7 @@ class BackendSelectionTest {
 
   @ParameterizedTest
   @MethodSource("tiers")
-  void trafficGoesToTheHighestPriorityTierWithAnyReadyBackend(
+  void trafficGoesToTheReadyBackendsOfEveryTierHighestFirst(
       Map<String, List<Backend>> ready, List<Backend> expected) {
     assertThat(TierPreference.serving(List.of("spot", "on-demand"), ready)).isEqualTo(expected);
   }

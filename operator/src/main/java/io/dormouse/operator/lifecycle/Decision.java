@@ -22,15 +22,20 @@ final class Decision {
     choice = new TierChoice(d);
     StartProblems problems = new StartProblems(d);
     wake = new Wake(d, choice, problems, activity);
-    serving = new Serving(d, activity, choice, wake, new MoveBack(d, choice, problems));
+    serving =
+        new Serving(
+            d, activity, choice, wake, new MoveBack(d, choice, problems), new SpillOver(d, choice));
   }
 
   Plan run() {
     notePresetMissing();
     noteTiersMissing();
     noteTenancy();
+    String beyond = choice.maxReplicasBeyondTiers();
     if (d.intent.specError() != null) {
       refuse(d.intent.specError());
+    } else if (beyond != null) {
+      refuse(beyond);
     } else if (choice.noneExists()) {
       // Nothing could ever wake it: said at once, not at the first request.
       d.stopAll();

@@ -5,6 +5,8 @@ import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.TierState;
 import io.dormouse.api.v1alpha1.TierStatus;
 import io.dormouse.api.v1alpha1.Transition;
+import io.dormouse.operator.scaling.Autoscaler;
+import io.dormouse.operator.scaling.Recommendation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +26,11 @@ final class Draft {
   final Instant lease;
   final Phase previousPhase;
   final boolean specChanged;
+
+  /** What the load asks for while awake, and why; {@link #awake} is its count. */
+  final Recommendation scale;
+
+  final int awake;
 
   final Map<String, TierStatus> tiers;
   final Map<String, Integer> replicas = new LinkedHashMap<>();
@@ -57,6 +64,16 @@ final class Draft {
     this.phaseSince = time(previous.getPhaseTransitionTime());
     this.activeTier = previous.getActiveTier();
     this.hibernatedAt = time(previous.getLastHibernationTime());
+    // Waking, Ready and Degraded go on from the count asked for last; a wake takes the load's.
+    Integer current =
+        previousPhase == Phase.Waking
+                || previousPhase == Phase.Ready
+                || previousPhase == Phase.Degraded
+            ? previous.getDesiredReplicas()
+            : null;
+    this.scale = Autoscaler.decide(intent.scaling(), current, observed.load(), now);
+    this.awake = scale.replicas();
+    scale.recheckAt().ifPresent(deadlines::add);
     this.tiers = TierStates.carriedOver(this);
     for (TierStatus tier : tiers.values()) {
       replicas.put(tier.getName(), 0);
@@ -131,9 +148,16 @@ final class Draft {
     run(name, TierState.Starting);
   }
 
+  /** The tier runs the awake count, or what its cap leaves room for when replicas spill over. */
   void run(String name, TierState state) {
     tiers.get(name).setState(state);
-    replicas.put(name, intent.replicas());
+    replicas.put(name, intent.spillOver() ? Math.min(awake, room(name)) : awake);
+  }
+
+  /** Replicas of this endpoint the tier's cap leaves room for beside the other endpoints. */
+  int room(String name) {
+    TierCapacity capacity = observed.capacity().get(name);
+    return capacity == null ? 0 : capacity.room(intent.gpusPerReplica());
   }
 
   void stop(String name) {

@@ -3,6 +3,7 @@ package io.dormouse.operator.lifecycle;
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
 import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.TierStatus;
+import io.dormouse.operator.scaling.Recommendation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -24,6 +25,7 @@ public final class EndpointConditions {
   public static final String PRESET_RESOLVED = "PresetResolved";
   public static final String SERVED_NAME_OWNED = "ServedNameOwned";
   public static final String PROJECTS_ALLOWED = "ProjectsAllowed";
+  public static final String SCALING_LIMITED = "ScalingLimited";
 
   private EndpointConditions() {}
 
@@ -32,6 +34,7 @@ public final class EndpointConditions {
       InferenceEndpointStatus status,
       Intent intent,
       Tenancy tenancy,
+      Recommendation scale,
       Instant now) {
     Phase phase = status.getPhase();
     int ready = status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
@@ -93,7 +96,56 @@ public final class EndpointConditions {
             tenancy.grant().refusesAny() ? Reasons.PROJECTS_REFUSED : "Allowed",
             tenancy.grant().refusesAny() ? tenancy.refusedMessage() : tenancy.allowedMessage(),
             intent,
-            now));
+            now),
+        scalingLimited(before, intent, scale, now));
+  }
+
+  /**
+   * True while the load asks for more than maxReplicas or less than minReplicas; its message says
+   * how the awake count was chosen, in the autoscaling form.
+   */
+  private static Condition scalingLimited(
+      List<Condition> before, Intent intent, Recommendation scale, Instant now) {
+    if (intent.scaling().isFixed()) {
+      return condition(
+          before,
+          SCALING_LIMITED,
+          false,
+          "FixedReplicas",
+          "spec.replicas fixes the count while awake",
+          intent,
+          now);
+    }
+    Recommendation.Limit limit = scale.limit();
+    return condition(
+        before,
+        SCALING_LIMITED,
+        limit != Recommendation.Limit.NONE,
+        switch (limit) {
+          case AT_MAX -> "TooManyReplicas";
+          case AT_MIN -> "TooFewReplicas";
+          case NONE -> "WithinRange";
+        },
+        // Rounded so that a load that wobbles does not rewrite the status on every look.
+        scalingSummary(intent, scale),
+        intent,
+        now);
+  }
+
+  private static String scalingSummary(Intent intent, Recommendation scale) {
+    var p = intent.scaling();
+    return switch (scale.limit()) {
+      case AT_MAX -> "the load asks for more than maxReplicas " + p.maxReplicas();
+      case AT_MIN -> "the load asks for fewer than minReplicas " + p.minReplicas();
+      case NONE ->
+          "between "
+              + p.minReplicas()
+              + " and "
+              + p.maxReplicas()
+              + " replicas, aiming at "
+              + p.target()
+              + " in flight or queued per replica";
+    };
   }
 
   /**

@@ -90,7 +90,9 @@ final class MoveBack {
       Instant since = Draft.time(tier.getDrainStartedTime());
       Instant end = (since == null ? d.now : since).plus(d.intent.drainDelay());
       if (d.now.isBefore(end)) {
-        d.replicas.put(tier.getName(), d.intent.replicas());
+        d.replicas.put(
+            tier.getName(),
+            d.intent.spillOver() ? Math.min(d.awake, d.room(tier.getName())) : d.awake);
         d.deadline(end);
       } else {
         d.stop(tier.getName());

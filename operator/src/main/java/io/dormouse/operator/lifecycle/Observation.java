@@ -1,6 +1,7 @@
 package io.dormouse.operator.lifecycle;
 
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.operator.scaling.LoadSeries;
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param leaseRenewTime the activity Lease's renewTime, or null when no gateway wrote one
  * @param capacity the GpuTiers that exist, by name; a spec tier missing here does not exist
  * @param tenancy whether the endpoint owns its served name, and what its namespace allows
+ * @param load requests in flight or queued, summed over the gateway replicas, as a series
  */
 public record Observation(
     Intent intent,
@@ -19,12 +21,25 @@ public record Observation(
     Map<String, TierObservation> tiers,
     Instant leaseRenewTime,
     Map<String, TierCapacity> capacity,
-    Tenancy tenancy) {
+    Tenancy tenancy,
+    LoadSeries load) {
 
   public Observation {
     tiers = Map.copyOf(tiers);
     capacity = Map.copyOf(capacity);
     tenancy = tenancy == null ? Tenancy.NONE : tenancy;
+    load = load == null ? LoadSeries.idleSince(Instant.EPOCH) : load;
+  }
+
+  /** No load seen. */
+  public Observation(
+      Intent intent,
+      InferenceEndpointStatus previous,
+      Map<String, TierObservation> tiers,
+      Instant leaseRenewTime,
+      Map<String, TierCapacity> capacity,
+      Tenancy tenancy) {
+    this(intent, previous, tiers, leaseRenewTime, capacity, tenancy, null);
   }
 
   /** An endpoint that owns its served name in an unrestricted namespace. */
@@ -34,7 +49,7 @@ public record Observation(
       Map<String, TierObservation> tiers,
       Instant leaseRenewTime,
       Map<String, TierCapacity> capacity) {
-    this(intent, previous, tiers, leaseRenewTime, capacity, Tenancy.NONE);
+    this(intent, previous, tiers, leaseRenewTime, capacity, Tenancy.NONE, null);
   }
 
   TierObservation tier(String name) {

@@ -30,6 +30,15 @@ public final class Reasons {
   /** The higher tier is ready; the lower one drains (history entry and Event). */
   public static final String TIER_MOVED_BACK = "TierMovedBack";
 
+  /** The load asks for more replicas (Event only; the ScalingLimited condition says the limit). */
+  public static final String SCALED_UP = "ScaledUp";
+
+  /** The load stayed lower for scaleDownDelay: fewer replicas (Event only). */
+  public static final String SCALED_DOWN = "ScaledDown";
+
+  /** Replicas the active tier's cap cannot hold start on a lower tier (Event only). */
+  public static final String TIER_SPILL_OVER = "TierSpillOver";
+
   /** Fewer ready replicas than asked (phase Degraded), or none left (phase Waking again). */
   public static final String REPLICA_UNAVAILABLE = "ReplicaUnavailable";
 
@@ -81,7 +90,10 @@ public final class Reasons {
           PRESET_NOT_FOUND,
           TIER_NOT_FOUND,
           SERVED_NAME_CONFLICT,
-          PROJECTS_REFUSED);
+          PROJECTS_REFUSED,
+          SCALED_UP,
+          SCALED_DOWN,
+          TIER_SPILL_OVER);
 
   /** Failures of the spec itself: they end as soon as the spec (or the cluster) is fixed. */
   static final List<String> SPEC_FAILURES = List.of(INVALID_SPEC, PRESET_NOT_FOUND, TIER_NOT_FOUND);

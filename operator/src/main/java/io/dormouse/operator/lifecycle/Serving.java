@@ -16,17 +16,36 @@ final class Serving {
   private final TierChoice choice;
   private final Wake wake;
   private final MoveBack moveBack;
+  private final SpillOver spillOver;
 
-  Serving(Draft d, Activity activity, TierChoice choice, Wake wake, MoveBack moveBack) {
+  Serving(
+      Draft d,
+      Activity activity,
+      TierChoice choice,
+      Wake wake,
+      MoveBack moveBack,
+      SpillOver spillOver) {
     this.d = d;
     this.activity = activity;
     this.choice = choice;
     this.wake = wake;
     this.moveBack = moveBack;
+    this.spillOver = spillOver;
   }
 
   static String message(Draft d, int ready, String tier) {
-    return ready + "/" + d.intent.replicas() + " replica(s) ready on tier " + tier;
+    String spilled =
+        d.intent.tiers().stream()
+            .filter(t -> !t.equals(tier) && d.replicas.getOrDefault(t, 0) > 0)
+            .filter(t -> d.tiers.get(t).getState() != TierState.Draining)
+            .map(t -> t + " (" + d.replicas.get(t) + ")")
+            .collect(java.util.stream.Collectors.joining(", "));
+    return ready
+        + "/"
+        + d.awake
+        + " replica(s) ready on tier "
+        + tier
+        + (spilled.isEmpty() ? "" : ", spilling over to " + spilled);
   }
 
   void proceed() {
@@ -50,8 +69,23 @@ final class Serving {
     if (retry.mayRetry()) {
       moveBack.retryAbove(tier);
     }
+    spillOver.spread(tier);
+    noteScaling(tier);
     judgeReadiness(tier);
     d.deadline(activity.idleDeadline());
+  }
+
+  /** A change of the awake count on load: an Event that says why. */
+  private void noteScaling(String tier) {
+    if (d.intent.scaling().isFixed()) {
+      return;
+    }
+    Integer before = d.previous.getDesiredReplicas();
+    if (before == null || before == d.awake) {
+      return;
+    }
+    String why = before + " → " + d.awake + " replica(s): " + d.scale.message();
+    d.normal(d.awake > before ? Reasons.SCALED_UP : Reasons.SCALED_DOWN, tier, why);
   }
 
   private void hibernate() {
@@ -89,7 +123,7 @@ final class Serving {
             .sum();
     int before = d.previous.getReadyReplicas() == null ? 0 : d.previous.getReadyReplicas();
     String serving = message(d, ready, active);
-    if (ready >= d.intent.replicas()) {
+    if (ready >= d.awake) {
       if (d.phase == Phase.Degraded) {
         d.normal(Reasons.READY, active, "all replicas ready again: " + serving);
       }

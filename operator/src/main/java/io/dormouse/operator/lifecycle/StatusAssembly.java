@@ -1,6 +1,7 @@
 package io.dormouse.operator.lifecycle;
 
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
+import io.dormouse.api.v1alpha1.Phase;
 import io.dormouse.api.v1alpha1.TierStatus;
 import io.dormouse.api.v1alpha1.Transition;
 import java.time.Duration;
@@ -26,6 +27,8 @@ final class StatusAssembly {
     status.setActiveTier(d.activeTier);
     status.setReplicas(d.replicas.values().stream().mapToInt(Integer::intValue).sum());
     status.setReadyReplicas(d.intent.tiers().stream().mapToInt(d::ready).sum());
+    boolean awake = d.phase == Phase.Waking || d.phase == Phase.Ready || d.phase == Phase.Degraded;
+    status.setDesiredReplicas(awake ? d.awake : null);
     status.setLastActivityTime(d.lease == null ? null : d.lease.toString());
     status.setLastHibernationTime(d.hibernatedAt == null ? null : d.hibernatedAt.toString());
     List<TierStatus> tiers = new ArrayList<>();
@@ -37,7 +40,7 @@ final class StatusAssembly {
     status.setHistory(history(d));
     status.setConditions(
         EndpointConditions.of(
-            d.previous.getConditions(), status, d.intent, d.observed.tenancy(), d.now));
+            d.previous.getConditions(), status, d.intent, d.observed.tenancy(), d.scale, d.now));
     return new Plan(
         d.replicas,
         status,

@@ -8,6 +8,13 @@ package io.dormouse.operator.lifecycle;
  */
 public record TierCapacity(String tier, Integer maxGpus, int gpusUsedByOthers) {
 
+  /** Replicas of {@code gpusPerReplica} GPUs that fit beside the other endpoints' use. */
+  int room(int gpusPerReplica) {
+    return maxGpus == null
+        ? Integer.MAX_VALUE
+        : Math.max(0, (maxGpus - gpusUsedByOthers) / Math.max(1, gpusPerReplica));
+  }
+
   /** Null when {@code gpus} more fit under the cap, else why not. */
   String whyNoRoomFor(int gpus) {
     if (maxGpus == null || gpusUsedByOthers + gpus <= maxGpus) {

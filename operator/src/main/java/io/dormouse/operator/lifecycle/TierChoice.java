@@ -45,7 +45,45 @@ final class TierChoice {
     if (tier.getState() != TierState.Idle && d.replicas.getOrDefault(name, 0) > 0) {
       return null; // already ours: its GPUs are counted
     }
-    return capacity.whyNoRoomFor(d.intent.gpusPerAwakeTier());
+    // Spilling over, a tier that holds one replica can take the endpoint; the rest go lower.
+    return capacity.whyNoRoomFor(d.intent.gpusPerReplica() * (d.intent.spillOver() ? 1 : d.awake));
+  }
+
+  /**
+   * Null, or why maxReplicas can never run: every listed tier exists with a cap, and together they
+   * hold fewer replicas (a check the CRD cannot make, as the caps live in the GpuTiers).
+   */
+  String maxReplicasBeyondTiers() {
+    if (!d.intent.spillOver()) {
+      return null;
+    }
+    int gpus = Math.max(1, d.intent.gpusPerReplica());
+    long hold = 0;
+    StringBuilder caps = new StringBuilder();
+    for (String t : d.intent.tiers()) {
+      TierCapacity capacity = d.observed.capacity().get(t);
+      if (capacity == null || capacity.maxGpus() == null) {
+        return null;
+      }
+      hold += capacity.maxGpus() / gpus;
+      caps.append(caps.length() == 0 ? "" : ", ")
+          .append(t)
+          .append(" maxGpus ")
+          .append(capacity.maxGpus());
+    }
+    int max = d.intent.scaling().maxReplicas();
+    if (max <= hold) {
+      return null;
+    }
+    return "spec.scaling.maxReplicas: "
+        + max
+        + " replica(s) of "
+        + gpus
+        + " GPU(s) can never run: the tiers together hold "
+        + hold
+        + " ("
+        + caps
+        + ")";
   }
 
   /** Each tier and whether it is usable, for messages. */

@@ -34,7 +34,7 @@ final class Wake {
     d.stopAllBut(tier);
     d.start(tier);
     d.activeTier = tier;
-    String why = "waking " + d.intent.replicas() + " replica(s) on tier " + tier;
+    String why = "waking " + d.replicas.get(tier) + " replica(s) on tier " + tier;
     if (d.intent.alwaysOn()) {
       why += " (alwaysOn)";
     }

@@ -77,7 +77,7 @@ public record EffectiveSpec(
             gpus,
             engine.getEnv() == null ? List.of() : engine.getEnv(),
             engine.getModelCache(),
-            spec.getReplicas()),
+            spec.getReplicas() == null ? 1 : spec.getReplicas()),
         null,
         missing);
   }

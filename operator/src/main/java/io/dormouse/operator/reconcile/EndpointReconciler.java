@@ -67,7 +67,43 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
       Duration maxReconcileInterval,
       Duration drainDelay,
       String identity,
-      boolean requireDeclaredProjects) {}
+      boolean requireDeclaredProjects,
+      GatewayLoad.Settings load) {
+
+    /** Without the load signal's settings: the defaults (tests of other concerns). */
+    public Config(
+        String operatorNamespace,
+        String gatewayNamespace,
+        String presetsConfigMap,
+        Duration maxReconcileInterval,
+        Duration drainDelay,
+        String identity,
+        boolean requireDeclaredProjects) {
+      this(
+          operatorNamespace,
+          gatewayNamespace,
+          presetsConfigMap,
+          maxReconcileInterval,
+          drainDelay,
+          identity,
+          requireDeclaredProjects,
+          loadSignal(gatewayNamespace, "dormouse-gateway", Duration.ofSeconds(2)));
+    }
+  }
+
+  /**
+   * The load signal: every {@code period}, each gateway replica of {@code service}; one silent for
+   * five periods (at least 10 s) drops out; an hour of history is kept at most.
+   */
+  public static GatewayLoad.Settings loadSignal(String namespace, String service, Duration period) {
+    Duration stale = period.multipliedBy(5);
+    return new GatewayLoad.Settings(
+        namespace,
+        service,
+        period,
+        stale.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : stale,
+        Duration.ofHours(1));
+  }
 
   private final Config config;
   private final Clock clock;
@@ -88,9 +124,19 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private InformerEventSource<ConfigMap, InferenceEndpoint> presets;
   private InformerEventSource<InferenceEndpoint, InferenceEndpoint> servedNames;
   private InformerEventSource<Namespace, InferenceEndpoint> namespaces;
+  private GatewayLoad gatewayLoad;
+  private final Duration loadWindow;
 
+  /**
+   * @param loadWindow the span the autoscaler averages each endpoint's load over
+   */
   public EndpointReconciler(
-      Config config, Clock clock, OperatorMetrics metrics, OperatorLedger usageLedger) {
+      Config config,
+      Clock clock,
+      OperatorMetrics metrics,
+      OperatorLedger usageLedger,
+      Duration loadWindow) {
+    this.loadWindow = loadWindow;
     this.config = config;
     this.clock = clock;
     this.lifecycle = new Lifecycle(clock);
@@ -185,7 +231,9 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                             .collect(Collectors.toSet()))
                 .build(),
             context);
+    gatewayLoad = new GatewayLoad(client, config.load(), clock);
     return List.of(
+        gatewayLoad,
         deployments,
         pods,
         services,
@@ -257,7 +305,11 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
     Instant now = clock.instant();
 
     EffectiveSpec.Resolution resolved = EffectiveSpec.resolve(endpoint, catalog());
-    Intent intent = Intents.of(endpoint, resolved, config.drainDelay());
+    Intent intent = Intents.of(endpoint, resolved, config.drainDelay(), loadWindow);
+    var load =
+        gatewayLoad.series(
+            namespace + "/" + name,
+            intent.scaling().scaleDownDelay().plus(intent.scaling().window()));
     Map<String, GpuTier> tiers = tiersByName();
     // GPU time of every engine pod, so that a pod of an endpoint nobody reconciles is closed too.
     usageLedger.watching(() -> pods.list().toList(), this::tiersByName);
@@ -321,7 +373,8 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                         capacity.entrySet().stream()
                             .filter(e -> intent.tiers().contains(e.getKey()))
                             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
-                        tenancy)));
+                        tenancy,
+                        load)));
 
     applier.apply(
         endpoint,

@@ -36,6 +36,8 @@ final class World {
   Long lease;
   InferenceEndpointStatus status;
   Tenancy tenancy;
+  io.dormouse.operator.scaling.ScalingPolicy scaling;
+  io.dormouse.operator.scaling.LoadSeries load;
   final Map<String, TierObservation> seen = new LinkedHashMap<>();
   final Map<String, TierCapacity> caps = new LinkedHashMap<>();
 
@@ -169,12 +171,14 @@ final class World {
             Intent.DEFAULT_DRAIN_DELAY,
             alwaysOn,
             specError,
-            missingPreset),
+            missingPreset,
+            scaling == null ? io.dormouse.operator.scaling.ScalingPolicy.fixed(replicas) : scaling),
         status,
         seen,
         lease == null ? null : at(lease),
         caps,
-        tenancy);
+        tenancy,
+        load);
   }
 
   Plan decide() {
