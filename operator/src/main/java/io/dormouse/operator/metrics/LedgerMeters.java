@@ -34,16 +34,22 @@ public final class LedgerMeters implements LedgerMetrics {
         .register(registry);
   }
 
-  /** The gauges, read from the running ledger. */
+  /**
+   * The gauges, read from the running ledger. Held strongly: Micrometer keeps gauge sources weakly,
+   * and a method reference nobody else holds would read NaN after the next collection.
+   */
   public void bind(Supplier<LedgerHealth> health) {
     Gauge.builder("dormouse.ledger.pending.rows", health, h -> h.get().pendingRows())
         .description("Rows not yet in the database: in memory and in the spool")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("dormouse.ledger.spooled.rows", health, h -> h.get().spooledRows())
         .description("Rows waiting in the spool file")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("dormouse.ledger.database.up", health, h -> h.get().database().up() ? 1 : 0)
         .description("1 while the ledger's database takes writes")
+        .strongReference(true)
         .register(registry);
   }
 

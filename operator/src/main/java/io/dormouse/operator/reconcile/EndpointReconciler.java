@@ -412,7 +412,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
             return e;
           });
     }
-    journal.record(endpoint, before, plan);
+    journal.record(endpoint, before, plan, now);
 
     Duration next =
         plan.recheckAfter()

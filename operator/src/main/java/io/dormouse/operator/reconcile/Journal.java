@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -62,7 +63,12 @@ final class Journal {
                 EndpointRef.of(endpoint), endpoint.getStatus(), clock.instant())));
   }
 
-  void record(InferenceEndpoint endpoint, InferenceEndpointStatus before, Plan plan) {
+  /**
+   * @param decidedAt when the decision was taken: the ledger's entries carry it, not the later
+   *     moment they are recorded
+   */
+  void record(
+      InferenceEndpoint endpoint, InferenceEndpointStatus before, Plan plan, Instant decidedAt) {
     String namespace = endpoint.getMetadata().getNamespace();
     String name = endpoint.getMetadata().getName();
     InferenceEndpointStatus after = plan.status();
@@ -89,7 +95,7 @@ final class Journal {
         metrics.wakeFailed(namespace, name);
       }
     }
-    ledger.journal(JournalEntries.of(EndpointRef.of(endpoint), before, plan, clock.instant()));
+    ledger.journal(JournalEntries.of(EndpointRef.of(endpoint), before, plan, decidedAt));
     for (Fallback f : plan.fallbacks()) {
       metrics.fallback(namespace, name, f.fromTier(), f.toTier(), f.reason());
     }
