@@ -69,6 +69,13 @@ public final class BenchMain implements Callable<Integer> {
               + " the ledger's cost, paired).")
   List<Target> targets;
 
+  @Option(
+      names = "--cells",
+      split = ",",
+      description =
+          "Only these cells of the matrix, by name (e.g. \"1KB c=64\",\"1KB c=1\"); default: all.")
+  List<String> cellNames;
+
   @Option(names = "--skip-matrix")
   boolean skipMatrix;
 
@@ -101,7 +108,7 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BenchPlan plan = BenchPlan.named(mode);
+    BenchPlan plan = BenchPlan.named(mode).onlyCells(cellNames);
     Path logs = out.resolve("bench-logs");
     Path work = Files.createDirectories(out.resolve("bench-work"));
     String startedAt = Instant.now().toString();

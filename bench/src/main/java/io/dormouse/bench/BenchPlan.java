@@ -72,6 +72,34 @@ public record BenchPlan(
         Duration.ofSeconds(130));
   }
 
+  /**
+   * The same plan with only the cells whose names contain one of {@code names} (e.g. "1KB c=64"),
+   * for a short experiment; an empty list keeps every cell.
+   */
+  public BenchPlan onlyCells(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return this;
+    }
+    List<Cell> kept =
+        cells.stream().filter(c -> names.stream().anyMatch(n -> c.name().equals(n))).toList();
+    if (kept.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no cell is named " + names + "; cells: " + cells.stream().map(Cell::name).toList());
+    }
+    return new BenchPlan(
+        mode,
+        repeats,
+        warmup,
+        jitWarmup,
+        duration,
+        maxRequests,
+        kept,
+        wakeTrials,
+        waiters,
+        operatorEndpoints,
+        operatorWindow);
+  }
+
   public static BenchPlan named(String mode) {
     return switch (mode) {
       case "quick" -> quick();

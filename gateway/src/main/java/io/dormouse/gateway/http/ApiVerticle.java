@@ -43,7 +43,11 @@ final class ApiVerticle extends AbstractVerticle {
             .setPort(config.port() == 0 ? -1 : config.port())
             .setTcpNoDelay(true)
             // HTTP/1.1 only: per-request connection handling (413, 408) must not hit other streams
-            .setHttp2ClearTextEnabled(false);
+            .setHttp2ClearTextEnabled(false)
+            // no WebSockets here: without these Vert.x leaves the WebSocket extension handler out
+            // of the pipeline, which otherwise inspects every request and response
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false);
     server =
         vertx
             .createHttpServer(options)

@@ -1,27 +1,16 @@
 package io.dormouse.gateway.peers;
 
 import io.dormouse.gateway.backend.Backend;
-import io.dormouse.gateway.cluster.MaxMinShare;
-import io.dormouse.gateway.cluster.PeerCodec;
 import io.dormouse.gateway.cluster.PeerState;
 import io.dormouse.gateway.cluster.SlotShare;
 import io.dormouse.gateway.fleet.EndpointTraffic;
 import io.dormouse.gateway.fleet.Fleet;
-import io.dormouse.gateway.kube.FleetUpdates.GatewayPeer;
 import io.dormouse.gateway.ratelimit.ProjectLimiter;
 import io.dormouse.gateway.routing.EndpointRef;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,16 +24,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway replicas' exchange of demand, on the management port: every period each replica posts
  * its {@link PeerState} to every peer its Service lists, authenticated with the shared secret, and
- * from what it last heard of each sets its share of every project's limits ({@link MaxMinShare})
+ * from what it last heard of each sets its share of every project's limits ({@link LimitShares})
  * and of every engine replica's slots ({@link SlotShare}). A peer not heard from within the
  * timeout, or leaving, no longer counts; heard from none, a replica falls back to an even split
  * among the replicas its Service lists. No message of a peer can crash it: each is checked whole
- * ({@link PeerCodec}) before it is used.
+ * before it is used ({@link PeerInbox}); messages go out through {@link PeerOutbox}, and the shares
+ * come from {@link LimitShares}.
  */
 public final class PeerExchange implements Handler<HttpServerRequest>, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PeerExchange.class);
-  static final String PATH = "/peer/v1/state";
 
   /** How the exchange runs; {@code secret} null or blank turns it off (each takes limit / N). */
   public record Settings(String self, String secret, Duration period, Duration peerTimeout) {}
@@ -57,7 +46,8 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
   private final ProjectLimiter limiter;
   private final Clock clock;
   private final byte[] secret;
-  private final HttpClient client;
+  private final PeerInbox inbox;
+  private final PeerOutbox outbox;
   private final long startedAt;
   private final Map<String, Heard> heard = new HashMap<>();
   private final Map<EndpointRef, Map<String, Integer>> held = new HashMap<>();
@@ -76,13 +66,8 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
         settings.secret() == null || settings.secret().isBlank()
             ? null
             : settings.secret().getBytes(StandardCharsets.UTF_8);
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setConnectTimeout((int) settings.peerTimeout().toMillis())
-                .setIdleTimeout(30)
-                .setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(2));
+    this.inbox = new PeerInbox(secret, this::received);
+    this.outbox = new PeerOutbox(vertx, settings.self(), settings.secret(), settings.peerTimeout());
     this.startedAt = clock.millis();
   }
 
@@ -123,50 +108,7 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
   /** {@code POST /peer/v1/state} from a peer. */
   @Override
   public void handle(HttpServerRequest request) {
-    var out = request.response();
-    if (request.method() != HttpMethod.POST) {
-      out.setStatusCode(405).putHeader("Allow", "POST").end();
-      return;
-    }
-    if (!authorized(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-      out.setStatusCode(401).end("the peer secret is missing or wrong\n");
-      request.connection().close();
-      return;
-    }
-    Buffer body = Buffer.buffer();
-    boolean[] tooLarge = {false};
-    request.handler(
-        chunk -> {
-          if (body.length() + chunk.length() > PeerCodec.MAX_BYTES) {
-            tooLarge[0] = true;
-          } else if (!tooLarge[0]) {
-            body.appendBuffer(chunk);
-          }
-        });
-    request.exceptionHandler(e -> {});
-    request.endHandler(
-        v -> {
-          if (tooLarge[0]) {
-            out.setStatusCode(413).end("message too large\n");
-            return;
-          }
-          try {
-            PeerState state = PeerCodec.decode(body.getBytes());
-            received(state);
-            out.setStatusCode(204).end();
-          } catch (PeerCodec.Malformed e) {
-            LOG.debug("peer message refused: {}", e.getMessage());
-            out.setStatusCode(400).end(e.getMessage() + "\n");
-          }
-        });
-  }
-
-  private boolean authorized(String header) {
-    if (secret == null || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] presented = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(presented, secret);
+    inbox.handle(request);
   }
 
   synchronized void received(PeerState state) {
@@ -188,7 +130,7 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
     if (enabled()) {
       send(state(true));
     }
-    client.close();
+    outbox.close();
   }
 
   // -- what this replica says
@@ -227,25 +169,7 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
   }
 
   private void send(PeerState state) {
-    Buffer body = Buffer.buffer(PeerCodec.encode(state));
-    for (GatewayPeer p : fleet.peers()) {
-      if (p.name().equals(settings.self()) || p.managementPort() <= 0) {
-        continue;
-      }
-      client
-          .request(
-              new RequestOptions()
-                  .setMethod(HttpMethod.POST)
-                  .setHost(p.host())
-                  .setPort(p.managementPort())
-                  .setURI(PATH)
-                  .setTimeout(settings.peerTimeout().toMillis())
-                  .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.secret())
-                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/json"))
-          .compose(r -> r.send(body))
-          .onFailure(e -> LOG.debug("peer {}: not reached: {}", p.name(), e.toString()))
-          .onSuccess(r -> r.body());
-    }
+    outbox.send(state, fleet.peers());
   }
 
   // -- what this replica concludes
@@ -291,58 +215,21 @@ public final class PeerExchange implements Handler<HttpServerRequest>, AutoClose
       }
       // the demand this replica sent last period, as its peers see it: every replica then
       // splits the same demands, and the shares add up to the limit
-      shareLimits(members, now);
+      shareLimits(members);
     }
     lastDemand = limiter.demand();
     recomputeSlots(now);
   }
 
-  private void shareLimits(List<String> members, long now) {
-    Map<String, Map<ProjectLimiter.Key, PeerState.LimitDemand>> byPeer = new HashMap<>();
+  private void shareLimits(List<String> members) {
+    Map<String, PeerState> states = new HashMap<>();
     for (String m : members) {
       Heard h = heard.get(m);
       if (h != null) {
-        Map<ProjectLimiter.Key, PeerState.LimitDemand> index = new HashMap<>();
-        for (PeerState.LimitDemand d : h.state().limits()) {
-          index.put(new ProjectLimiter.Key(d.project(), d.endpoint()), d);
-        }
-        byPeer.put(m, index);
+        states.put(m, h.state());
       }
     }
-    int self = members.indexOf(settings.self());
-    for (ProjectLimiter.Demand d : lastDemand) {
-      double[] requests = new double[members.size()];
-      double[] tokens = new double[members.size()];
-      long peersRequests = 0;
-      long peersTokens = 0;
-      for (int i = 0; i < members.size(); i++) {
-        if (i == self) {
-          requests[i] = d.requests();
-          tokens[i] = d.tokens();
-          continue;
-        }
-        PeerState.LimitDemand p = byPeer.getOrDefault(members.get(i), Map.of()).get(d.key());
-        if (p != null) {
-          requests[i] = p.requests();
-          tokens[i] = p.tokens();
-          peersRequests += p.remainingRequests();
-          peersTokens += p.remainingTokens();
-        }
-      }
-      limiter.share(
-          d.key(),
-          fraction(d.limits().requestsPerSecond(), requests, self),
-          fraction(d.limits().tokensPerSecond(), tokens, self),
-          peersRequests,
-          peersTokens);
-    }
-  }
-
-  private static double fraction(double limit, double[] demands, int self) {
-    if (limit <= 0) {
-      return 1.0 / demands.length;
-    }
-    return MaxMinShare.split(limit, demands, MaxMinShare.DEFAULT_FLOOR)[self] / limit;
+    LimitShares.apply(limiter, settings.self(), members, states, lastDemand);
   }
 
   private void recomputeSlots(long now) {
