@@ -40,7 +40,8 @@ class AccessLogTest {
         0,
         3,
         4,
-        "completed");
+        "completed",
+        null);
   }
 
   @Test
