@@ -58,6 +58,17 @@ public class InferenceEndpointStatus {
   @JsonPropertyDescription("The most recent phase transitions, newest last.")
   private List<Transition> history = new ArrayList<>();
 
+  @JsonPropertyDescription("The last wake, phase by phase (kubectl describe ie shows it).")
+  private WakeRecord lastWake;
+
+  public WakeRecord getLastWake() {
+    return lastWake;
+  }
+
+  public void setLastWake(WakeRecord lastWake) {
+    this.lastWake = lastWake;
+  }
+
   public String getServedName() {
     return servedName;
   }
