@@ -54,6 +54,20 @@ public final class SimWorld implements AutoCloseable {
     private int gatewayReplicas = 1;
     private java.util.function.UnaryOperator<GatewaySettings.Builder> gatewayTweak = b -> b;
     private String presets = ChartPresets.catalog();
+    private Duration provisioningDelay = Duration.ofSeconds(75);
+    private Duration imagePull = Duration.ZERO;
+
+    /** How long Karpenter takes from a NodeClaim to a Ready node (75 s by default). */
+    public Settings provisioningDelay(Duration d) {
+      provisioningDelay = d;
+      return this;
+    }
+
+    /** How long a node takes to pull an engine image it does not have (none by default). */
+    public Settings imagePull(Duration d) {
+      imagePull = d;
+      return this;
+    }
 
     /** Where the kubeconfig goes. */
     public Settings workDir(Path dir) {
@@ -126,6 +140,8 @@ public final class SimWorld implements AutoCloseable {
         new SimCluster.Settings()
             .admission(CrdValidatorAdmission.forDormouse())
             .preStopDelay(settings.preStopDelay)
+            .provisioningDelay(settings.provisioningDelay)
+            .imagePull(settings.imagePull)
             .namespaces(
                 java.util.stream.Stream.concat(
                         java.util.stream.Stream.of(SYSTEM_NAMESPACE), settings.namespaces.stream())
