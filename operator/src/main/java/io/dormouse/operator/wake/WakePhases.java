@@ -37,8 +37,9 @@ public record WakePhases(
           "registration");
 
   public static WakePhases of(String tier, WakeTimeline t) {
-    Instant end = t.observedReady().isBefore(t.wakeStarted()) ? t.wakeStarted() : t.observedReady();
-    Instant b0 = t.wakeStarted();
+    // To the millisecond, as the status says them, so that the phases add up to the total there.
+    Instant b0 = ms(t.wakeStarted());
+    Instant end = ms(t.observedReady()).isBefore(b0) ? b0 : ms(t.observedReady());
     Instant b1 = clamp(t.tierAttemptStarted(), b0, end);
     // A node that was ready before this tier's attempt was not provisioned for it.
     Instant b2 = clamp(t.nodeReady(), b1, end);
@@ -59,8 +60,13 @@ public record WakePhases(
         Duration.between(b6, end));
   }
 
+  private static Instant ms(Instant at) {
+    return at == null ? null : at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
   /** Unknown means "no time": the previous boundary; never before it, never after the end. */
-  private static Instant clamp(Instant at, Instant previous, Instant end) {
+  private static Instant clamp(Instant value, Instant previous, Instant end) {
+    Instant at = ms(value);
     if (at == null || at.isBefore(previous)) {
       return previous;
     }

@@ -335,13 +335,14 @@ final class KarpenterProvisioner extends ControlLoop {
   }
 
   private void remove(Claim c, Instant now, String why) {
-    client.nodes().withName(c.name).delete();
-    client.genericKubernetesResources(NODECLAIM_API, NODECLAIM_KIND).withName(c.name).delete();
-    claims.remove(c.name);
-    emptySince.remove(c.name);
+    // The ground truth first: whoever sees the node gone finds its end recorded.
     if (c.readyAt != null) {
       lifetimes.add(lifetime(c, now));
     }
+    claims.remove(c.name);
+    emptySince.remove(c.name);
+    client.nodes().withName(c.name).delete();
+    client.genericKubernetesResources(NODECLAIM_API, NODECLAIM_KIND).withName(c.name).delete();
     LOG.info("nodeclaim {}: node removed ({})", c.name, why);
   }
 
