@@ -81,9 +81,15 @@ final class TierObserver {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
+  /** The earliest the pod is known to exist: made, or started by its kubelet. */
   private static Instant created(Pod pod, Instant now) {
     String created = pod.getMetadata().getCreationTimestamp();
-    return created == null ? now : Instant.parse(created);
+    Instant since = created == null ? now : Instant.parse(created);
+    String started = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    if (started != null && Instant.parse(started).isBefore(since)) {
+      since = Instant.parse(started);
+    }
+    return since;
   }
 
   /**
