@@ -23,6 +23,7 @@ class MonitoringTest {
       Set.of(
           "dormouse_endpoint_phase",
           "dormouse_endpoint_wake_duration_seconds",
+          "dormouse_wake_phase_seconds",
           "dormouse_tier_fallbacks_total",
           "dormouse_tier_gpu_seconds_total",
           "dormouse_endpoint_ready_replicas",
@@ -122,7 +123,13 @@ class MonitoringTest {
         StreamSupport.stream(dashboard.get("panels").spliterator(), false).toList();
     assertThat(panels)
         .extracting(p -> p.get("title").asText())
-        .contains("Requests", "Tokens", "Wake waits", "Phases", "GPU-hours per tier");
+        .contains(
+            "Requests",
+            "Tokens",
+            "Wake waits",
+            "Phases",
+            "GPU-hours per tier",
+            "Wake phases (p95)");
     assertThat(panels)
         .allSatisfy(
             p ->
