@@ -23,6 +23,7 @@ class MonitoringTest {
       Set.of(
           "dormouse_endpoint_phase",
           "dormouse_endpoint_wake_duration_seconds",
+          "dormouse_wake_phase_seconds",
           "dormouse_tier_fallbacks_total",
           "dormouse_tier_gpu_seconds_total",
           "dormouse_endpoint_ready_replicas",
@@ -132,7 +133,8 @@ class MonitoringTest {
             "Phases",
             "GPU-hours per tier",
             "Cost per endpoint",
-            "Tokens per project");
+            "Tokens per project",
+            "Wake phases (p95)");
     assertThat(panels)
         .allSatisfy(
             p ->

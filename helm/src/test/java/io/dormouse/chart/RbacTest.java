@@ -38,9 +38,10 @@ class RbacTest {
           grants("", "services", CRUD),
           grants("networking.k8s.io", "networkpolicies", CRUD),
           grants("", "pods", "get list watch"),
+          grants("", "pods/log", "get"),
           grants("", "namespaces", "list watch"),
           grants("coordination.k8s.io", "leases", "get list watch create update patch"),
-          grants("", "events", "create patch"),
+          grants("", "events", "create patch list"),
           grants("events.k8s.io", "events", "create patch"));
 
   static final Set<String> OPERATOR_NAMESPACE =

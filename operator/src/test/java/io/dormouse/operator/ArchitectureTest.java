@@ -38,7 +38,8 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "io.dormouse.operator.lifecycle..",
             "io.dormouse.operator.resources..",
-            "io.dormouse.operator.tiers..")
+            "io.dormouse.operator.tiers..",
+            "io.dormouse.operator.wake..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -61,6 +61,20 @@ public final class SimWorld implements AutoCloseable {
     private boolean ledger = true;
     private EmbeddedPostgresServer ledgerServer;
     private java.util.function.UnaryOperator<LedgerSettings> ledgerTweak = l -> l;
+    private Duration provisioningDelay = Duration.ofSeconds(75);
+    private Duration imagePull = Duration.ZERO;
+
+    /** How long Karpenter takes from a NodeClaim to a Ready node (75 s by default). */
+    public Settings provisioningDelay(Duration d) {
+      provisioningDelay = d;
+      return this;
+    }
+
+    /** How long a node takes to pull an engine image it does not have (none by default). */
+    public Settings imagePull(Duration d) {
+      imagePull = d;
+      return this;
+    }
 
     /** Where the kubeconfig goes. */
     public Settings workDir(Path dir) {
@@ -181,6 +195,8 @@ public final class SimWorld implements AutoCloseable {
         new SimCluster.Settings()
             .admission(CrdValidatorAdmission.forDormouse())
             .preStopDelay(settings.preStopDelay)
+            .provisioningDelay(settings.provisioningDelay)
+            .imagePull(settings.imagePull)
             .namespaces(
                 java.util.stream.Stream.concat(
                         java.util.stream.Stream.of(SYSTEM_NAMESPACE), settings.namespaces.stream())

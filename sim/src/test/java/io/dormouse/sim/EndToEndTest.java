@@ -107,7 +107,8 @@ class EndToEndTest {
           scaling:
             idleTimeout: %s
             wakeTimeout: 90s
-            tierStartTimeout: 3s
+            # A replica not ready within it fails the tier over: room for a slow, loaded machine.
+            tierStartTimeout: 30s
           access:
             projects: [search]
         """

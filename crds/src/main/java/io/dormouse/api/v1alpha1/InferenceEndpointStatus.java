@@ -68,6 +68,17 @@ public class InferenceEndpointStatus {
       "Today's requests, tokens and GPU cost and the month's cost, from the ledger; written at most once a minute.")
   private EndpointUsage usage;
 
+  @JsonPropertyDescription("The last wake, phase by phase (kubectl describe ie shows it).")
+  private WakeRecord lastWake;
+
+  public WakeRecord getLastWake() {
+    return lastWake;
+  }
+
+  public void setLastWake(WakeRecord lastWake) {
+    this.lastWake = lastWake;
+  }
+
   public String getServedName() {
     return servedName;
   }

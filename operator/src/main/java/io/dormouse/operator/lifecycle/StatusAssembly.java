@@ -38,6 +38,8 @@ final class StatusAssembly {
     }
     status.setTiers(tiers);
     status.setHistory(history(d));
+    // Measured by the reconciler when a wake ends; kept until the next one.
+    status.setLastWake(d.previous.getLastWake());
     status.setConditions(
         EndpointConditions.of(
             d.previous.getConditions(), status, d.intent, d.observed.tenancy(), d.scale, d.now));

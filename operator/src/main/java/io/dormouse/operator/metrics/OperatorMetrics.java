@@ -83,6 +83,23 @@ public final class OperatorMetrics {
         .record(took);
   }
 
+  /**
+   * dormouse_wake_phase_seconds{phase}: where wakes spend their time, over all endpoints (per
+   * endpoint, status.lastWake has the last one).
+   */
+  public void wakePhases(Map<String, Duration> phases) {
+    phases.forEach(
+        (phase, took) ->
+            Timer.builder("dormouse.wake.phase")
+                .description("One phase of a wake: node provisioning, image pull, model load...")
+                .tags("phase", phase)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofMinutes(30))
+                .register(registry)
+                .record(took));
+  }
+
   /** dormouse_tier_fallbacks_total. */
   public void fallback(
       String namespace, String endpoint, String fromTier, String toTier, String reason) {

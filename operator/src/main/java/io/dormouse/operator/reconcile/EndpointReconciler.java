@@ -14,9 +14,11 @@ import io.dormouse.operator.lifecycle.Observation;
 import io.dormouse.operator.lifecycle.Plan;
 import io.dormouse.operator.lifecycle.Tenancy;
 import io.dormouse.operator.lifecycle.TierObservation;
+import io.dormouse.operator.lifecycle.WakeCompleted;
 import io.dormouse.operator.metrics.OperatorMetrics;
 import io.dormouse.operator.presets.EffectiveSpec;
 import io.dormouse.operator.presets.PresetCatalog;
+import io.dormouse.operator.wake.WakePhases;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -114,6 +116,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private final OperatorLedger usageLedger;
   private ResourceApplier applier;
   private Journal journal;
+  private WakeTimelineReader wakeReader;
 
   private InformerEventSource<Deployment, InferenceEndpoint> deployments;
   private InformerEventSource<Pod, InferenceEndpoint> pods;
@@ -150,6 +153,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
     KubernetesClient client = context.getClient();
     applier = new ResourceApplier(client, config.gatewayNamespace());
     journal = new Journal(client, metrics, clock, config.identity(), usageLedger);
+    wakeReader = new WakeTimelineReader(client);
     deployments = labelled(Deployment.class, "deployments", ENGINE_SELECTOR, context);
     pods = labelled(Pod.class, "pods", ENGINE_SELECTOR, context);
     services = labelled(Service.class, "services", ENGINE_SELECTOR, context);
@@ -389,6 +393,21 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
                 .orElse(null),
             lease));
 
+    plan.wakeCompleted()
+        .ifPresent(
+            w -> {
+              WakePhases phases = measureWake(context.getClient(), namespace, name, w, plan, now);
+              plan.status().setLastWake(phases.toRecord());
+              metrics.wakePhases(phases.byName());
+              LOG.info(
+                  "endpoint {}/{}: woke on tier {} in {}: {}",
+                  namespace,
+                  name,
+                  w.tier(),
+                  phases.total(),
+                  phases.byName());
+            });
+
     // The value clients send, for the SERVED-NAME column of kubectl get ie.
     plan.status()
         .setServedName(
@@ -440,6 +459,40 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
     return gpuTiers
         .list()
         .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t, (a, b) -> a));
+  }
+
+  /**
+   * The phases of the wake that just ended, read once from the API server (the pod cache may not
+   * have the ready pod yet when the Deployment already counts it).
+   */
+  private WakePhases measureWake(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      WakeCompleted wake,
+      Plan plan,
+      Instant now) {
+    Instant attempt =
+        plan.status().getTiers().stream()
+            .filter(t -> wake.tier().equals(t.getName()) && t.getAttemptStartedTime() != null)
+            .map(t -> Instant.parse(t.getAttemptStartedTime()))
+            .findFirst()
+            .orElse(null);
+    List<Pod> tierPods;
+    try {
+      tierPods =
+          client
+              .pods()
+              .inNamespace(namespace)
+              .withLabel(Wiring.LABEL_ENDPOINT, name)
+              .withLabel(Wiring.LABEL_TIER, wake.tier())
+              .list()
+              .getItems();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      tierPods = List.of();
+    }
+    return WakePhases.of(
+        wake.tier(), wakeReader.read(tierPods, now.minus(wake.duration()), attempt, now));
   }
 
   private PresetCatalog catalog() {

@@ -163,6 +163,9 @@ public final class EngineDeployment {
         .withReadinessProbe(probe(5, 3))
         .withStartupProbe(probe(STARTUP_PERIOD_SECONDS, STARTUP_FAILURE_THRESHOLD))
         .withLivenessProbe(probe(10, 6))
+        // An engine that dies leaves its last log lines (CUDA out of memory, why its engine core
+        // failed) as the termination message, which the operator reads into the tier's reason.
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withNewLifecycle()
         .withNewPreStop()
         .withNewExec()

@@ -187,6 +187,47 @@ final class Cluster {
     client.resource(pod).create();
   }
 
+  /** A scheduled engine pod whose container waits on {@code reason}, made now. */
+  void waitingPod(String endpoint, String tier, String reason, String message) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(Wiring.engineName(endpoint, tier) + "-0")
+            .withNamespace(NS)
+            .withCreationTimestamp(clock.instant().toString())
+            .addToLabels(Wiring.LABEL_ENDPOINT, endpoint)
+            .addToLabels(Wiring.LABEL_TIER, tier)
+            .addToLabels(Wiring.LABEL_ROLE, Wiring.ROLE_ENGINE)
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName("gpu-node-1")
+            .addNewContainer()
+            .withName("engine")
+            .withImage("vllm")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .withStartTime(clock.instant().toString())
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("True")
+            .withLastTransitionTime(clock.instant().toString())
+            .endCondition()
+            .addNewContainerStatus()
+            .withName("engine")
+            .withNewState()
+            .withNewWaiting()
+            .withReason(reason)
+            .withMessage(message)
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    client.resource(pod).create();
+  }
+
   /** metav1.MicroTime: RFC 3339 with microseconds. */
   private static final class MicroTimeFormat {
     private static final DateTimeFormatter F =

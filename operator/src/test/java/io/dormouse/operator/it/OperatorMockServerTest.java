@@ -310,6 +310,51 @@ class OperatorMockServerTest {
   }
 
   @Test
+  void aReplicaStuckInContainerCreatingFailsItsTierOverWithTheReasonAndTheWakeIsMeasured()
+      throws Exception {
+    cluster.endpoint("stuck", "a", "b");
+    await()
+        .atMost(BOUND)
+        .untilAsserted(() -> assertThat(phase("stuck")).isEqualTo(Phase.Hibernated));
+    clock.advance(Duration.ofSeconds(5));
+    cluster.request("stuck");
+    await().atMost(BOUND).untilAsserted(() -> assertThat(phase("stuck")).isEqualTo(Phase.Waking));
+
+    cluster.waitingPod(
+        "stuck", "a", "ContainerCreating", "Multi-Attach error for volume \"weights\"");
+    clock.advance(Duration.ofMinutes(6));
+    await("the stuck tier gives way to the next, with what it waited on")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.replicas("stuck", "b")).isEqualTo(1);
+              assertThat(cluster.get("stuck").getStatus().getTiers())
+                  .anySatisfy(
+                      t -> {
+                        assertThat(t.getName()).isEqualTo("a");
+                        assertThat(t.getReason()).isEqualTo("ContainerCreating");
+                        assertThat(t.getMessage()).contains("Multi-Attach");
+                      });
+            });
+
+    cluster.deletePods();
+    clock.advance(Duration.ofSeconds(30));
+    cluster.ready("stuck", "b", 1);
+    await("ready on the second tier, the wake recorded phase by phase")
+        .atMost(BOUND)
+        .untilAsserted(
+            () -> {
+              assertThat(phase("stuck")).isEqualTo(Phase.Ready);
+              var wake = cluster.get("stuck").getStatus().getLastWake();
+              assertThat(wake).isNotNull();
+              assertThat(wake.getTier()).isEqualTo("b");
+              assertThat(wake.getTotal()).isEqualTo("6m30s");
+              assertThat(wake.getTierFallback()).isEqualTo("6m");
+            });
+    assertThat(scrape()).contains("dormouse_wake_phase_seconds_bucket{phase=\"tier_fallback\"");
+  }
+
+  @Test
   void theStatusRecordsTheGenerationItActedOnAndASpecEditLiftsTheBackOffs() {
     cluster.endpoint("edited", "a");
     await("the first status names generation 1")

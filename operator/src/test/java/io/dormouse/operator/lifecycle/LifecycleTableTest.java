@@ -108,6 +108,27 @@ class LifecycleTableTest {
             300L,
             "TierFallback"),
         row(
+            "a replica stuck starting within tierStartTimeout: hold",
+            w ->
+                w.was(Waking, "a", 0)
+                    .stuck("a", 5, new StartProblem("ContainerCreating", "volume not attached"))
+                    .now(200),
+            Waking,
+            1,
+            0,
+            100L),
+        row(
+            "a replica stuck starting past tierStartTimeout: fall back",
+            w ->
+                w.was(Waking, "a", 0)
+                    .stuck("a", 5, new StartProblem("ContainerCreating", "volume not attached"))
+                    .now(306),
+            Waking,
+            0,
+            1,
+            300L,
+            "TierFallback"),
+        row(
             "crash loop: fall back at once",
             w ->
                 w.was(Waking, "a", 0)

@@ -91,6 +91,13 @@ final class World {
     return this;
   }
 
+  /** Scheduled pods, none ready, the oldest made at {@code since}, waiting on {@code stuck}. */
+  World stuck(String tier, long since, StartProblem stuck) {
+    seen.put(
+        tier, new TierObservation(tier, replicas, 0, replicas, null, null, true, at(since), stuck));
+    return this;
+  }
+
   World problem(String tier, StartProblem problem) {
     seen.put(tier, new TierObservation(tier, replicas, 0, replicas, null, problem));
     return this;

@@ -46,6 +46,10 @@ public final class SimApiServer implements AutoCloseable {
           "META-INF/fabric8/gputiers.dormouse.io-v1.yml",
           "META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml");
 
+  /** Karpenter's karpenter.sh/v1 NodePool and NodeClaim CRDs, vendored by karpenter-api. */
+  public static final List<String> KARPENTER_CRDS =
+      List.of("karpenter/karpenter.sh_nodepools.yaml", "karpenter/karpenter.sh_nodeclaims.yaml");
+
   private final Vertx vertx;
   private final SimDispatcher dispatcher;
   private final HttpServer server;
@@ -58,6 +62,12 @@ public final class SimApiServer implements AutoCloseable {
 
   /** Starts the server with the Dormouse CRDs installed and the given namespaces created. */
   public static SimApiServer start(CustomResourceAdmission admission, List<String> namespaces) {
+    return start(admission, namespaces, List.of());
+  }
+
+  /** Starts the server with the Dormouse CRDs and {@code moreCrds} (class path resources). */
+  public static SimApiServer start(
+      CustomResourceAdmission admission, List<String> namespaces, List<String> moreCrds) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(8));
     SimDispatcher dispatcher = new SimDispatcher(admission);
     HttpServer server;
@@ -76,7 +86,8 @@ public final class SimApiServer implements AutoCloseable {
     }
     SimApiServer api = new SimApiServer(vertx, dispatcher, server);
     try (KubernetesClient client = api.newClient()) {
-      for (String crd : DORMOUSE_CRDS) {
+      for (String crd :
+          java.util.stream.Stream.concat(DORMOUSE_CRDS.stream(), moreCrds.stream()).toList()) {
         client.apiextensions().v1().customResourceDefinitions().resource(loadCrd(crd)).create();
       }
       for (String ns : namespaces) {

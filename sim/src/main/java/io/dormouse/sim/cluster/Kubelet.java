@@ -56,6 +56,11 @@ final class Kubelet extends ControlLoop implements PodLogs {
   private final PodAddresses addresses = new PodAddresses();
   private final Duration crashBackoff;
   private final Duration preStopDelay;
+  private final Duration imagePull;
+
+  /** node/image pairs already pulled: a node pulls an image once. */
+  private final Set<String> images = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Map<String, Sandbox> containers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -69,6 +74,9 @@ final class Kubelet extends ControlLoop implements PodLogs {
     int restarts;
     Instant backoffUntil;
     String lastTermination;
+    String lastTerminationMessage;
+    Instant pullUntil;
+    boolean pulled;
     boolean stopping;
     boolean stopped;
 
@@ -81,12 +89,18 @@ final class Kubelet extends ControlLoop implements PodLogs {
    * @param preStopDelay how long a pre-stop hook waits before it drains (the operator's hook sleeps
    *     10 s, for gateways to drop the address)
    */
-  Kubelet(KubernetesClient client, Vertx vertx, Duration crashBackoff, Duration preStopDelay) {
+  Kubelet(
+      KubernetesClient client,
+      Vertx vertx,
+      Duration crashBackoff,
+      Duration preStopDelay,
+      Duration imagePull) {
     super("kubelet", Duration.ofMillis(500));
     this.client = client;
     this.vertx = vertx;
     this.crashBackoff = crashBackoff;
     this.preStopDelay = preStopDelay;
+    this.imagePull = imagePull;
     this.events = new EventRecorder(client, "kubelet");
   }
 
@@ -157,6 +171,19 @@ final class Kubelet extends ControlLoop implements PodLogs {
           false);
       return;
     }
+    String attach = multiAttach(pod);
+    if (attach != null) {
+      if (!waitingFor(pod, "ContainerCreating", attach)) {
+        events.warning(pod, "FailedAttachVolume", attach);
+        LOG.info("pod {}: ContainerCreating: {}", key(pod), attach);
+      }
+      writeStatus(pod, c, waiting(spec, c, "ContainerCreating", attach), false);
+      return;
+    }
+    if (!pulled(pod, c, spec)) {
+      writeStatus(pod, c, waiting(spec, c, "ContainerCreating", null), false);
+      return;
+    }
     ContainerEnv.Resolved env =
         ContainerEnv.resolve(client, pod.getMetadata().getNamespace(), spec);
     if (env.error() != null) {
@@ -173,6 +200,10 @@ final class Kubelet extends ControlLoop implements PodLogs {
     }
     if (c.engine != null && isDead(c.engine.state())) {
       c.lastTermination = "Error";
+      c.lastTerminationMessage =
+          "FallbackToLogsOnError".equals(spec.getTerminationMessagePolicy())
+              ? tail(c.engine.logLines())
+              : null;
       c.previousLog = c.engine.log();
       c.engine.close();
       c.engine = null;
@@ -241,6 +272,103 @@ final class Kubelet extends ControlLoop implements PodLogs {
     c.engine.onStateChange(s -> poke());
     LOG.info("pod {}: engine started at {}:{}", key(pod), c.ip, c.engine.port());
     return true;
+  }
+
+  /**
+   * The kubelet's termination message from the log: its last 80 lines, at most 2048 bytes, as with
+   * terminationMessagePolicy FallbackToLogsOnError.
+   */
+  static String tail(List<String> lines) {
+    List<String> last = lines.subList(Math.max(0, lines.size() - 80), lines.size());
+    String text = String.join("\n", last);
+    return text.length() <= 2048 ? text : text.substring(text.length() - 2048);
+  }
+
+  /**
+   * Pulls the image once per node: Pulling, then Pulled after the pull time ("already present" when
+   * the node has it). True once the image is there.
+   */
+  private boolean pulled(Pod pod, Sandbox c, Container spec) {
+    if (c.pulled) {
+      return true;
+    }
+    String key = pod.getSpec().getNodeName() + "/" + spec.getImage();
+    Instant now = Instant.now();
+    if (c.pullUntil == null) {
+      if (imagePull.isZero() || images.contains(key)) {
+        events.normal(
+            pod,
+            "Pulled",
+            "Container image \"" + spec.getImage() + "\" already present on machine");
+        c.pulled = true;
+        return true;
+      }
+      events.normal(pod, "Pulling", "Pulling image \"" + spec.getImage() + "\"");
+      c.pullUntil = now.plus(imagePull);
+      after(imagePull, this::poke);
+      return false;
+    }
+    if (now.isBefore(c.pullUntil)) {
+      return false;
+    }
+    images.add(key);
+    events.normal(
+        pod,
+        "Pulled",
+        "Successfully pulled image \""
+            + spec.getImage()
+            + "\" in "
+            + imagePull.toMillis() / 1000.0
+            + "s");
+    c.pulled = true;
+    return true;
+  }
+
+  /**
+   * A ReadWriteOnce claim the pod mounts that a pod on another node already uses: the volume cannot
+   * attach here, and the container stays ContainerCreating (as a real attach/detach controller
+   * reports it).
+   */
+  private String multiAttach(Pod pod) {
+    if (pod.getSpec().getVolumes() == null) {
+      return null;
+    }
+    String ns = pod.getMetadata().getNamespace();
+    for (var v : pod.getSpec().getVolumes()) {
+      if (v.getPersistentVolumeClaim() == null) {
+        continue;
+      }
+      String claim = v.getPersistentVolumeClaim().getClaimName();
+      var pvc = client.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+      if (pvc == null
+          || pvc.getSpec().getAccessModes() == null
+          || !pvc.getSpec().getAccessModes().equals(List.of("ReadWriteOnce"))) {
+        continue;
+      }
+      List<String> users =
+          client.pods().inNamespace(ns).list().getItems().stream()
+              .filter(p -> !p.getMetadata().getUid().equals(pod.getMetadata().getUid()))
+              .filter(p -> Pods.scheduled(p) && !Pods.finished(p))
+              .filter(p -> !pod.getSpec().getNodeName().equals(p.getSpec().getNodeName()))
+              .filter(
+                  p ->
+                      p.getSpec().getVolumes() != null
+                          && p.getSpec().getVolumes().stream()
+                              .anyMatch(
+                                  u ->
+                                      u.getPersistentVolumeClaim() != null
+                                          && claim.equals(
+                                              u.getPersistentVolumeClaim().getClaimName())))
+              .map(p -> p.getMetadata().getName())
+              .toList();
+      if (!users.isEmpty()) {
+        return "Multi-Attach error for volume \""
+            + claim
+            + "\" Volume is already used by pod(s) "
+            + String.join(", ", users);
+      }
+    }
+    return null;
   }
 
   /** Whether the pod's container already waits for {@code reason}, with {@code message}. */
@@ -445,6 +573,7 @@ final class Kubelet extends ControlLoop implements PodLogs {
           .withNewTerminated()
           .withExitCode(1)
           .withReason(c.lastTermination)
+          .withMessage(c.lastTerminationMessage)
           .endTerminated()
           .endLastState();
     }

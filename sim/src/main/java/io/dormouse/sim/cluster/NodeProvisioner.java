@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one simulated node pool per GpuTier: nodes labelled with the tier's node selector, tainted
  * as its tolerations expect, with the configured GPU count; plus one CPU node for everything else.
- * Changing a pool at run time adds or removes nodes, as a cloud's node pool would.
+ * A tier with {@code spec.nodePool} has no pre-made nodes: Karpenter launches them. Changing a pool
+ * at run time adds or removes nodes, as a cloud's node pool would.
  */
 final class NodeProvisioner extends ControlLoop {
 
@@ -65,6 +66,9 @@ final class NodeProvisioner extends ControlLoop {
     apply(existing.get(CPU_NODE), node(CPU_NODE, "cpu", Map.of(), List.of(), null, 0));
     for (GpuTier tier : client.resources(GpuTier.class).list().getItems()) {
       String name = tier.getMetadata().getName();
+      if (tier.getSpec().getNodePool() != null) {
+        continue; // Karpenter launches this tier's nodes (KarpenterProvisioner)
+      }
       NodePool pool = pools.getOrDefault(name, defaultPool);
       List<Taint> taints =
           tier.getSpec().getTolerations().stream()

@@ -160,7 +160,7 @@ final class Scheduler extends ControlLoop {
     return null;
   }
 
-  private static boolean tolerated(Taint taint, List<Toleration> tolerations) {
+  static boolean tolerated(Taint taint, List<Toleration> tolerations) {
     if (tolerations == null) {
       return false;
     }

@@ -28,6 +28,30 @@ public final class SimCluster implements AutoCloseable {
     private Duration preStopDelay = Duration.ofSeconds(10);
     private List<String> namespaces = List.of("default", "dormouse-system");
     private CustomResourceAdmission admission = CustomResourceAdmission.acceptAll();
+    private boolean karpenter = true;
+    private Duration provisioningDelay = Duration.ofSeconds(75);
+    private Duration imagePull = Duration.ZERO;
+
+    /**
+     * Whether the cluster runs Karpenter (its NodePool and NodeClaim APIs, and a provisioner);
+     * default yes. Without it, a tier's spec.nodePool reads KarpenterNotInstalled.
+     */
+    public Settings karpenter(boolean on) {
+      karpenter = on;
+      return this;
+    }
+
+    /** From a NodeClaim to its Node Ready; default 75 s, as a GPU instance boots. */
+    public Settings provisioningDelay(Duration delay) {
+      provisioningDelay = delay;
+      return this;
+    }
+
+    /** How long a node pulls an engine image it does not have yet; default none. */
+    public Settings imagePull(Duration pull) {
+      imagePull = pull;
+      return this;
+    }
 
     /** The nodes of the GpuTier named {@code tier}. */
     public Settings pool(String tier, NodePool pool) {
@@ -73,16 +97,28 @@ public final class SimCluster implements AutoCloseable {
   private final boolean ownsVertx;
   private final NodeProvisioner nodes;
   private final Kubelet kubelet;
+  private final KarpenterProvisioner karpenter;
   private final List<ControlLoop> loops = new ArrayList<>();
 
   private SimCluster(Settings settings, Vertx vertx, boolean ownsVertx) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
-    this.api = SimApiServer.start(settings.admission, settings.namespaces);
+    this.api =
+        SimApiServer.start(
+            settings.admission,
+            settings.namespaces,
+            settings.karpenter ? SimApiServer.KARPENTER_CRDS : List.of());
     this.client = api.newClient();
     this.nodes = new NodeProvisioner(client, settings.pools, settings.defaultPool);
-    this.kubelet = new Kubelet(client, vertx, settings.crashBackoff, settings.preStopDelay);
+    this.kubelet =
+        new Kubelet(
+            client, vertx, settings.crashBackoff, settings.preStopDelay, settings.imagePull);
+    this.karpenter =
+        settings.karpenter ? new KarpenterProvisioner(client, settings.provisioningDelay) : null;
     loops.add(nodes);
+    if (karpenter != null) {
+      loops.add(karpenter);
+    }
     loops.add(new VolumeBinder(client));
     loops.add(new Scheduler(client));
     loops.add(new DeploymentController(client));
@@ -123,6 +159,37 @@ public final class SimCluster implements AutoCloseable {
   /** Resizes a tier's node pool at run time (e.g. spot capacity gone). */
   public void setPool(String tier, NodePool pool) {
     nodes.setPool(tier, pool);
+  }
+
+  /**
+   * Karpenter's capacity for a NodePool: without it, launches fail with InsufficientCapacityError
+   * (spot capacity gone).
+   */
+  public void karpenterCapacity(String nodePool, boolean available) {
+    requireKarpenter().capacity(nodePool, available);
+  }
+
+  /**
+   * A spot interruption of a node Karpenter launched: tainted karpenter.sh/disrupted, its pods
+   * evicted, the node removed after {@code notice}.
+   */
+  public void interruptNode(String node, Duration notice) {
+    requireKarpenter().interrupt(node, notice);
+  }
+
+  /**
+   * The ground truth of every node Karpenter launched: ready and removal times, GPUs. What node
+   * time the ledger records can be checked against it.
+   */
+  public List<NodeLifetime> nodeLifetimes() {
+    return karpenter == null ? List.of() : karpenter.lifetimes();
+  }
+
+  private KarpenterProvisioner requireKarpenter() {
+    if (karpenter == null) {
+      throw new IllegalStateException("this sim cluster runs no Karpenter");
+    }
+    return karpenter;
   }
 
   /** The engine simulator running a pod, or null. */
