@@ -29,22 +29,26 @@ public final class OperatorApp implements AutoCloseable {
   private final ManagementServer management;
   private final KubernetesClient ownedClient;
   private final AtomicBoolean closing;
+  private final Webhooks webhooks;
 
   private OperatorApp(
       Operator operator,
       ManagementServer management,
       KubernetesClient ownedClient,
-      AtomicBoolean closing) {
+      AtomicBoolean closing,
+      Webhooks webhooks) {
     this.operator = operator;
     this.management = management;
     this.ownedClient = ownedClient;
     this.closing = closing;
+    this.webhooks = webhooks;
   }
 
   public static OperatorApp start(OperatorSettings s) {
     KubernetesClient ownedClient = s.client() == null ? newClient(s.kubeconfig()) : null;
     KubernetesClient client = s.client() != null ? s.client() : ownedClient;
     AtomicBoolean closing = new AtomicBoolean();
+    Webhooks webhooks = Webhooks.of(s, client);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OperatorMetrics metrics = new OperatorMetrics(registry, s.clock());
     // SSA off for the primary and for dependents: the Fabric8 mock server has none, and what runs
@@ -59,7 +63,8 @@ public final class OperatorApp implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   .withStopOnInformerErrorDuringStartup(true);
               if (s.leaderElection()) {
-                o.withLeaderElectionConfiguration(leaderElection(s, closing));
+                o.withLeaderElectionConfiguration(
+                    leaderElection(s, closing, webhooks::startDelivering));
               }
             });
     EndpointReconciler endpoints =
@@ -73,7 +78,8 @@ public final class OperatorApp implements AutoCloseable {
                 s.identity(),
                 s.requireDeclaredProjects()),
             s.clock(),
-            metrics);
+            metrics,
+            webhooks.events());
     operator.register(
         endpoints,
         c -> {
@@ -86,6 +92,7 @@ public final class OperatorApp implements AutoCloseable {
         new GpuTierReconciler(
             metrics, s.watchNamespaces(), s.maxReconcileInterval(), s.clock(), s.identity()),
         c -> c.withName("gputier").withReconciliationMaxInterval(s.maxReconcileInterval()));
+    webhooks.register(operator, s);
     ManagementServer management;
     try {
       management =
@@ -100,13 +107,16 @@ public final class OperatorApp implements AutoCloseable {
       throw new UncheckedIOException("management port " + s.managementPort(), e);
     }
     operator.start();
+    if (!s.leaderElection()) {
+      webhooks.startDelivering();
+    }
     LOG.info(
         "operator {} started: watching {}, management port {}, leader election {}",
         s.identity(),
         s.watchNamespaces().isEmpty() ? "all namespaces" : s.watchNamespaces(),
         management.port(),
         s.leaderElection() ? "on" : "off");
-    return new OperatorApp(operator, management, ownedClient, closing);
+    return new OperatorApp(operator, management, ownedClient, closing, webhooks);
   }
 
   /**
@@ -114,10 +124,13 @@ public final class OperatorApp implements AutoCloseable {
    * a follower. One that loses it because it is being closed (the simulator, tests) does not.
    */
   private static LeaderElectionConfiguration leaderElection(
-      OperatorSettings s, AtomicBoolean closing) {
+      OperatorSettings s, AtomicBoolean closing, Runnable onLead) {
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
-            () -> LOG.info("operator {} leads", s.identity()),
+            () -> {
+              LOG.info("operator {} leads", s.identity());
+              onLead.run();
+            },
             () -> {
               if (!closing.get()) {
                 LOG.error("operator {} lost the lead; exiting", s.identity());
@@ -157,6 +170,7 @@ public final class OperatorApp implements AutoCloseable {
   public void close() {
     closing.set(true);
     try {
+      webhooks.close();
       operator.stop();
     } finally {
       management.close();

@@ -101,6 +101,8 @@ public final class OperatorMain implements Callable<Integer> {
         .withLeaderElection(leaderElection)
         .withWatchNamespaces(watched)
         .withRequireDeclaredProjects(requireDeclaredProjects)
+        // DORMOUSE_LEDGER_*: the database of the webhook outbox (no Webhooks without it).
+        .withLedger(io.dormouse.ledger.LedgerSettings.fromEnvironment(System.getenv()).orElse(null))
         .withKubeconfig(kubeconfig);
   }
 

@@ -1,5 +1,7 @@
 package io.dormouse.operator;
 
+import io.dormouse.ledger.LedgerSettings;
+import io.dormouse.operator.events.WebhookSettings;
 import io.dormouse.operator.lifecycle.Intent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -21,6 +23,9 @@ import java.util.function.Consumer;
  * @param drainDelay how long a lower tier keeps serving after traffic moved back up
  * @param requireDeclaredProjects whether endpoints in a namespace without the {@code
  *     dormouse.io/allowed-projects} annotation may serve no project
+ * @param ledger the ledger database (the webhook outbox lives there), or null for none: then no
+ *     Webhook is served
+ * @param webhooks how the leader delivers webhook events
  */
 public record OperatorSettings(
     String operatorNamespace,
@@ -36,7 +41,9 @@ public record OperatorSettings(
     String identity,
     Duration maxReconcileInterval,
     Duration drainDelay,
-    boolean requireDeclaredProjects) {
+    boolean requireDeclaredProjects,
+    LedgerSettings ledger,
+    WebhookSettings webhooks) {
 
   public static final String LEADER_LEASE = "dormouse-operator";
 
@@ -59,7 +66,9 @@ public record OperatorSettings(
         defaultIdentity(),
         Duration.ofSeconds(60),
         Intent.DEFAULT_DRAIN_DELAY,
-        false);
+        false,
+        null,
+        WebhookSettings.defaults());
   }
 
   public OperatorSettings withOperatorNamespace(String value) {
@@ -118,6 +127,14 @@ public record OperatorSettings(
     return with(c -> c.requireDeclaredProjects = value);
   }
 
+  public OperatorSettings withLedger(LedgerSettings value) {
+    return with(c -> c.ledger = value);
+  }
+
+  public OperatorSettings withWebhooks(WebhookSettings value) {
+    return with(c -> c.webhooks = value);
+  }
+
   /** A copy with one change: the with* methods above, without repeating every component. */
   private OperatorSettings with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -140,6 +157,8 @@ public record OperatorSettings(
     Duration maxReconcileInterval;
     Duration drainDelay;
     boolean requireDeclaredProjects;
+    LedgerSettings ledger;
+    WebhookSettings webhooks;
 
     Copy(OperatorSettings s) {
       operatorNamespace = s.operatorNamespace;
@@ -156,6 +175,8 @@ public record OperatorSettings(
       maxReconcileInterval = s.maxReconcileInterval;
       drainDelay = s.drainDelay;
       requireDeclaredProjects = s.requireDeclaredProjects;
+      ledger = s.ledger;
+      webhooks = s.webhooks;
     }
 
     OperatorSettings build() {
@@ -173,7 +194,9 @@ public record OperatorSettings(
           identity,
           maxReconcileInterval,
           drainDelay,
-          requireDeclaredProjects);
+          requireDeclaredProjects,
+          ledger,
+          webhooks);
     }
   }
 

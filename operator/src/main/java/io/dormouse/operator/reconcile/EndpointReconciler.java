@@ -5,6 +5,7 @@ import io.dormouse.api.v1alpha1.GpuTier;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
 import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.operator.events.EndpointEvents;
 import io.dormouse.operator.lifecycle.EndpointConditions;
 import io.dormouse.operator.lifecycle.Intent;
 import io.dormouse.operator.lifecycle.Lifecycle;
@@ -73,6 +74,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private final GpuLedger ledger = new GpuLedger();
   private final CatalogReader catalogReader = new CatalogReader();
   private final OperatorMetrics metrics;
+  private final EndpointEvents events;
   private ResourceApplier applier;
   private Journal journal;
 
@@ -87,10 +89,17 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private InformerEventSource<Namespace, InferenceEndpoint> namespaces;
 
   public EndpointReconciler(Config config, Clock clock, OperatorMetrics metrics) {
+    this(config, clock, metrics, EndpointEvents.NONE);
+  }
+
+  /** With {@code events}: where each decision's lifecycle events go (webhooks) besides Events. */
+  public EndpointReconciler(
+      Config config, Clock clock, OperatorMetrics metrics, EndpointEvents events) {
     this.config = config;
     this.clock = clock;
     this.lifecycle = new Lifecycle(clock);
     this.metrics = metrics;
+    this.events = events;
   }
 
   @Override
@@ -346,6 +355,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
           });
     }
     journal.record(endpoint, before, plan);
+    events.emit(endpoint, before, plan);
 
     Duration next =
         plan.recheckAfter()
