@@ -2,16 +2,17 @@ package io.dormouse.cli;
 
 import io.dormouse.cli.report.CostCommand;
 import io.dormouse.cli.report.UsageCommand;
+import io.dormouse.cli.webhook.WebhookCommand;
 import io.dormouse.gateway.auth.KeysMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code dormouse keys|usage|cost}: the platform team's command line. */
+/** {@code dormouse keys|usage|cost|webhook}: the platform team's command line. */
 @Command(
     name = "dormouse",
     mixinStandardHelpOptions = true,
-    description = "Dormouse: API keys, and usage and cost from the ledger.",
-    subcommands = {KeysMain.class, UsageCommand.class, CostCommand.class})
+    description = "Dormouse: API keys, usage and cost from the ledger, webhook verification.",
+    subcommands = {KeysMain.class, UsageCommand.class, CostCommand.class, WebhookCommand.class})
 public final class DormouseMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -95,7 +95,8 @@ class ExamplesTest {
             "gpu-tiers.yaml#0",
             "gpu-tiers.yaml#1",
             "karpenter-gpu-tiers.yaml#0",
-            "karpenter-gpu-tiers.yaml#1");
+            "karpenter-gpu-tiers.yaml#1",
+            "webhook.yaml#1");
     assertThat(dormouseDocuments()).hasSizeGreaterThanOrEqualTo(5);
   }
 
@@ -127,7 +128,13 @@ class ExamplesTest {
         .extracting(d -> String.valueOf(d.object().get("kind")))
         .allMatch(
             k ->
-                List.of("InferenceEndpoint", "GpuTier", "Namespace", "PersistentVolumeClaim")
+                List.of(
+                        "InferenceEndpoint",
+                        "GpuTier",
+                        "Namespace",
+                        "PersistentVolumeClaim",
+                        "Webhook",
+                        "Secret")
                     .contains(k));
     for (InferenceEndpoint e : endpoints) {
       assertThat(namespaces)
@@ -173,7 +180,10 @@ class ExamplesTest {
 
   private static Class<? extends HasMetadata> javaType(Document doc) {
     Object kind = doc.object().get("kind");
-    assertThat(kind).as("kind of %s", doc).isIn("InferenceEndpoint", "GpuTier");
+    assertThat(kind).as("kind of %s", doc).isIn("InferenceEndpoint", "GpuTier", "Webhook");
+    if ("Webhook".equals(kind)) {
+      return io.dormouse.api.v1alpha1.Webhook.class;
+    }
     return "GpuTier".equals(kind) ? GpuTier.class : InferenceEndpoint.class;
   }
 

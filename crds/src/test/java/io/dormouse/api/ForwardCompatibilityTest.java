@@ -38,7 +38,8 @@ class ForwardCompatibilityTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "inferenceendpoints.dormouse.io, io.dormouse.api.v1alpha1.InferenceEndpoint",
-    "gputiers.dormouse.io,           io.dormouse.api.v1alpha1.GpuTier"
+    "gputiers.dormouse.io,           io.dormouse.api.v1alpha1.GpuTier",
+    "webhooks.dormouse.io,           io.dormouse.api.v1alpha1.Webhook"
   })
   void anObjectWithFieldsOfALaterVersionAtEveryLevelIsRead(String crd, Class<?> type)
       throws IOException {
@@ -54,7 +55,8 @@ class ForwardCompatibilityTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "inferenceendpoints.dormouse.io, io.dormouse.api.v1alpha1.InferenceEndpoint",
-    "gputiers.dormouse.io,           io.dormouse.api.v1alpha1.GpuTier"
+    "gputiers.dormouse.io,           io.dormouse.api.v1alpha1.GpuTier",
+    "webhooks.dormouse.io,           io.dormouse.api.v1alpha1.Webhook"
   })
   void whatThisVersionKnowsIsStillReadBesideTheNewerFields(String crd, Class<?> type)
       throws IOException {

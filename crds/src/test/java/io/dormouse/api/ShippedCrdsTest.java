@@ -25,10 +25,13 @@ class ShippedCrdsTest {
           + " && cp crds/target/classes/META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml"
           + " helm/dormouse/templates/crds/inferenceendpoints.dormouse.io.yaml"
           + " && cp crds/target/classes/META-INF/fabric8/gputiers.dormouse.io-v1.yml"
-          + " helm/dormouse/templates/crds/gputiers.dormouse.io.yaml";
+          + " helm/dormouse/templates/crds/gputiers.dormouse.io.yaml"
+          + " && cp crds/target/classes/META-INF/fabric8/webhooks.dormouse.io-v1.yml"
+          + " helm/dormouse/templates/crds/webhooks.dormouse.io.yaml";
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"inferenceendpoints.dormouse.io", "gputiers.dormouse.io"})
+  @ValueSource(
+      strings = {"inferenceendpoints.dormouse.io", "gputiers.dormouse.io", "webhooks.dormouse.io"})
   void theShippedCrdIsTheFreshGeneration(String crd) throws IOException {
     byte[] generated = generated(crd);
     Path shipped = SHIPPED.resolve(crd + ".yaml");
@@ -49,7 +52,11 @@ class ShippedCrdsTest {
     try (Stream<Path> files = Files.list(SHIPPED)) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
           .as("stale CRD files in %s", SHIPPED)
-          .isEqualTo(List.of("gputiers.dormouse.io.yaml", "inferenceendpoints.dormouse.io.yaml"));
+          .isEqualTo(
+              List.of(
+                  "gputiers.dormouse.io.yaml",
+                  "inferenceendpoints.dormouse.io.yaml",
+                  "webhooks.dormouse.io.yaml"));
     }
   }
 

@@ -23,7 +23,8 @@ class ApiReferenceTest {
         ApiReference.render(
             List.of(
                 CrdTest.generated("META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml"),
-                CrdTest.generated("META-INF/fabric8/gputiers.dormouse.io-v1.yml")));
+                CrdTest.generated("META-INF/fabric8/gputiers.dormouse.io-v1.yml"),
+                CrdTest.generated("META-INF/fabric8/webhooks.dormouse.io-v1.yml")));
 
     if (Boolean.getBoolean("dormouse.docs.write")) {
       Files.writeString(DOC, expected, StandardCharsets.UTF_8);

@@ -18,7 +18,8 @@ class CrdTest {
   @ParameterizedTest
   @CsvSource({
     "inferenceendpoints.dormouse.io, META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml",
-    "gputiers.dormouse.io,           META-INF/fabric8/gputiers.dormouse.io-v1.yml"
+    "gputiers.dormouse.io,           META-INF/fabric8/gputiers.dormouse.io-v1.yml",
+    "webhooks.dormouse.io,           META-INF/fabric8/webhooks.dormouse.io-v1.yml"
   })
   void renderedCrdEqualsTheGeneratedOne(String name, String generated) {
     JsonNode rendered = Chart.render(ValueSet.DEFAULTS).one("CustomResourceDefinition", name);
@@ -31,7 +32,8 @@ class CrdTest {
   void noOtherCrdIsRendered(ValueSet values) {
     assertThat(Chart.render(values).ofKind("CustomResourceDefinition"))
         .extracting(d -> d.at("/metadata/name").asText())
-        .containsExactlyInAnyOrder("inferenceendpoints.dormouse.io", "gputiers.dormouse.io");
+        .containsExactlyInAnyOrder(
+            "inferenceendpoints.dormouse.io", "gputiers.dormouse.io", "webhooks.dormouse.io");
   }
 
   /** Read from the dormouse-crds jar on the test class path: the build's fresh generation. */

@@ -33,24 +33,28 @@ public final class OperatorApp implements AutoCloseable {
   private final KubernetesClient ownedClient;
   private final AtomicBoolean closing;
   private final OperatorLedger ledger;
+  private final Webhooks webhooks;
 
   private OperatorApp(
       Operator operator,
       ManagementServer management,
       KubernetesClient ownedClient,
       AtomicBoolean closing,
-      OperatorLedger ledger) {
+      OperatorLedger ledger,
+      Webhooks webhooks) {
     this.operator = operator;
     this.management = management;
     this.ownedClient = ownedClient;
     this.closing = closing;
     this.ledger = ledger;
+    this.webhooks = webhooks;
   }
 
   public static OperatorApp start(OperatorSettings s) {
     KubernetesClient ownedClient = s.client() == null ? newClient(s.kubeconfig()) : null;
     KubernetesClient client = s.client() != null ? s.client() : ownedClient;
     AtomicBoolean closing = new AtomicBoolean();
+    Webhooks webhooks = Webhooks.of(s, client);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OperatorMetrics metrics = new OperatorMetrics(registry, s.clock());
     // Never throws over the database: a ledger that cannot write spools and says why.
@@ -77,7 +81,8 @@ public final class OperatorApp implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   .withStopOnInformerErrorDuringStartup(true);
               if (s.leaderElection()) {
-                o.withLeaderElectionConfiguration(leaderElection(s, closing));
+                o.withLeaderElectionConfiguration(
+                    leaderElection(s, closing, webhooks::startDelivering));
               }
             });
     EndpointReconciler endpoints =
@@ -95,6 +100,7 @@ public final class OperatorApp implements AutoCloseable {
             s.clock(),
             metrics,
             ledger,
+            webhooks.events(),
             s.loadWindow());
     operator.register(
         endpoints,
@@ -111,6 +117,7 @@ public final class OperatorApp implements AutoCloseable {
         new GpuTierReconciler(
             metrics, s.watchNamespaces(), s.maxReconcileInterval(), s.clock(), s.identity()),
         c -> c.withName("gputier").withReconciliationMaxInterval(s.maxReconcileInterval()));
+    webhooks.register(operator, s);
     ManagementServer management;
     try {
       management =
@@ -126,6 +133,9 @@ public final class OperatorApp implements AutoCloseable {
       throw new UncheckedIOException("management port " + s.managementPort(), e);
     }
     operator.start();
+    if (!s.leaderElection()) {
+      webhooks.startDelivering();
+    }
     LOG.info(
         "operator {} started: watching {}, management port {}, leader election {}, ledger {}",
         s.identity(),
@@ -133,7 +143,7 @@ public final class OperatorApp implements AutoCloseable {
         management.port(),
         s.leaderElection() ? "on" : "off",
         s.ledger() == null ? "off" : s.ledger());
-    return new OperatorApp(operator, management, ownedClient, closing, ledger);
+    return new OperatorApp(operator, management, ownedClient, closing, ledger, webhooks);
   }
 
   /**
@@ -141,10 +151,13 @@ public final class OperatorApp implements AutoCloseable {
    * a follower. One that loses it because it is being closed (the simulator, tests) does not.
    */
   private static LeaderElectionConfiguration leaderElection(
-      OperatorSettings s, AtomicBoolean closing) {
+      OperatorSettings s, AtomicBoolean closing, Runnable onLead) {
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
-            () -> LOG.info("operator {} leads", s.identity()),
+            () -> {
+              LOG.info("operator {} leads", s.identity());
+              onLead.run();
+            },
             () -> {
               if (!closing.get()) {
                 LOG.error("operator {} lost the lead; exiting", s.identity());
@@ -189,6 +202,7 @@ public final class OperatorApp implements AutoCloseable {
   public void close() {
     closing.set(true);
     try {
+      webhooks.close();
       operator.stop();
     } finally {
       // After the reconcilers: what they journaled is written or spooled.

@@ -1,6 +1,7 @@
 package io.dormouse.operator;
 
 import io.dormouse.ledger.LedgerSettings;
+import io.dormouse.operator.events.WebhookSettings;
 import io.dormouse.operator.lifecycle.Intent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -28,6 +29,8 @@ import java.util.function.Consumer;
  *     the autoscaler reads
  * @param loadPollPeriod how often each gateway replica's load is read
  * @param loadWindow the span the autoscaler averages each endpoint's load over
+ * @param webhooks how the leader delivers webhook events (the outbox lives in the ledger's
+ *     database: without a ledger no Webhook is served)
  */
 public record OperatorSettings(
     String operatorNamespace,
@@ -48,7 +51,8 @@ public record OperatorSettings(
     Duration ledgerRollupInterval,
     String gatewayService,
     Duration loadPollPeriod,
-    Duration loadWindow) {
+    Duration loadWindow,
+    WebhookSettings webhooks) {
 
   public static final Duration DEFAULT_ROLLUP_INTERVAL = Duration.ofMinutes(2);
 
@@ -78,7 +82,8 @@ public record OperatorSettings(
         DEFAULT_ROLLUP_INTERVAL,
         "dormouse-gateway",
         Duration.ofSeconds(2),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        WebhookSettings.defaults());
   }
 
   public OperatorSettings withGatewayService(String value) {
@@ -157,6 +162,10 @@ public record OperatorSettings(
     return with(c -> c.ledgerRollupInterval = value);
   }
 
+  public OperatorSettings withWebhooks(WebhookSettings value) {
+    return with(c -> c.webhooks = value);
+  }
+
   /** A copy with one change: the with* methods above, without repeating every component. */
   private OperatorSettings with(Consumer<Copy> change) {
     Copy copy = new Copy(this);
@@ -184,6 +193,7 @@ public record OperatorSettings(
     String gatewayService;
     Duration loadPollPeriod;
     Duration loadWindow;
+    WebhookSettings webhooks;
 
     Copy(OperatorSettings s) {
       operatorNamespace = s.operatorNamespace;
@@ -205,6 +215,7 @@ public record OperatorSettings(
       gatewayService = s.gatewayService;
       loadPollPeriod = s.loadPollPeriod;
       loadWindow = s.loadWindow;
+      webhooks = s.webhooks;
     }
 
     OperatorSettings build() {
@@ -227,7 +238,8 @@ public record OperatorSettings(
           ledgerRollupInterval,
           gatewayService,
           loadPollPeriod,
-          loadWindow);
+          loadWindow,
+          webhooks);
     }
   }
 

@@ -23,7 +23,8 @@ public final class MockApi implements AutoCloseable {
   private static final List<String> CRDS =
       List.of(
           "META-INF/fabric8/gputiers.dormouse.io-v1.yml",
-          "META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml");
+          "META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml",
+          "META-INF/fabric8/webhooks.dormouse.io-v1.yml");
 
   private final KubernetesMockServer server;
   private final RecordingDispatcher dispatcher;

@@ -18,7 +18,8 @@ public final class CrdValidator {
   private static final List<String> DORMOUSE_CRDS =
       List.of(
           "META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml",
-          "META-INF/fabric8/gputiers.dormouse.io-v1.yml");
+          "META-INF/fabric8/gputiers.dormouse.io-v1.yml",
+          "META-INF/fabric8/webhooks.dormouse.io-v1.yml");
 
   private final Map<String, CrdSchema> byApiVersionAndKind;
 

@@ -26,7 +26,7 @@ import java.util.List;
 public final class CrdGeneration {
 
   static final List<Class<? extends CustomResource<?, ?>>> KINDS =
-      List.of(InferenceEndpoint.class, GpuTier.class);
+      List.of(InferenceEndpoint.class, GpuTier.class, io.dormouse.api.v1alpha1.Webhook.class);
 
   private CrdGeneration() {}
 

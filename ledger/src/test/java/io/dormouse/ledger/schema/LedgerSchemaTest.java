@@ -30,7 +30,7 @@ class LedgerSchemaTest {
   static void migrate() throws SQLException {
     db = TestDatabase.fresh(LedgerSchemaTest.class);
     try (HikariDataSource ds = DataSources.pool(db.settings(Path.of("unused")), "t", 2)) {
-      assertThat(LedgerSchema.migrate(ds)).isEqualTo("1");
+      assertThat(LedgerSchema.migrate(ds)).isEqualTo("2.1");
       try (Connection c = ds.getConnection()) {
         PartitionMaintenance.apply(c, LocalDate.now(), 30);
       }
@@ -53,14 +53,16 @@ class LedgerSchemaTest {
         results.add(pool.submit((Callable<String>) () -> LedgerSchema.migrate(ds)));
       }
       for (Future<String> f : results) {
-        assertThat(f.get()).isEqualTo("1");
+        assertThat(f.get()).isEqualTo("2.1");
       }
     } finally {
       pool.shutdownNow();
       sources.forEach(HikariDataSource::close);
     }
-    assertThat(fresh.count("SELECT count(*) FROM ledger_schema_history WHERE success"))
-        .isEqualTo(1);
+    assertThat(
+            fresh.count(
+                "SELECT count(*) - count(DISTINCT version) FROM ledger_schema_history WHERE success"))
+        .isZero();
   }
 
   @Test

@@ -130,8 +130,9 @@ class LedgerFaultsTest {
     // a later Dormouse migrated this database past what this build knows
     db.execute(
         "INSERT INTO ledger_schema_history (installed_rank, version, description, type, script,"
-            + " checksum, installed_by, execution_time, success) VALUES (2, '2', 'future', 'SQL',"
-            + " 'V2__future.sql', 1, 'postgres', 1, true)");
+            + " checksum, installed_by, execution_time, success) SELECT max(installed_rank) + 1,"
+            + " '999', 'future', 'SQL', 'V999__future.sql', 1, 'postgres', 1, true"
+            + " FROM ledger_schema_history");
     CountingMetrics metrics = new CountingMetrics();
     try (Ledger ledger =
         Ledger.start(db.settings(spool.resolve("b")), metrics, Clock.systemUTC())) {
@@ -139,10 +140,10 @@ class LedgerFaultsTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> ledger.status().failure() == Failure.SCHEMA);
-      assertThat(ledger.status().message()).contains("2");
+      assertThat(ledger.status().message()).contains("999");
       await().atMost(Duration.ofSeconds(10)).until(() -> ledger.writer().spooled() == 1);
       assertThat(db.count("SELECT count(*) FROM usage")).isZero();
-      db.execute("DELETE FROM ledger_schema_history WHERE version = '2'");
+      db.execute("DELETE FROM ledger_schema_history WHERE version = '999'");
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> db.count("SELECT count(*) FROM usage") == 1);

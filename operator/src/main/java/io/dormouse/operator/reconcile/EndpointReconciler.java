@@ -5,6 +5,7 @@ import io.dormouse.api.v1alpha1.GpuTier;
 import io.dormouse.api.v1alpha1.InferenceEndpoint;
 import io.dormouse.api.v1alpha1.InferenceEndpointStatus;
 import io.dormouse.api.v1alpha1.Wiring;
+import io.dormouse.operator.events.EndpointEvents;
 import io.dormouse.operator.ledger.OperatorLedger;
 import io.dormouse.operator.ledger.UsageFigures;
 import io.dormouse.operator.lifecycle.EndpointConditions;
@@ -114,6 +115,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private final CatalogReader catalogReader = new CatalogReader();
   private final OperatorMetrics metrics;
   private final OperatorLedger usageLedger;
+  private final EndpointEvents events;
   private ResourceApplier applier;
   private Journal journal;
   private WakeTimelineReader wakeReader;
@@ -131,6 +133,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
   private final Duration loadWindow;
 
   /**
+   * @param events where each decision's lifecycle events go (webhooks) besides Events
    * @param loadWindow the span the autoscaler averages each endpoint's load over
    */
   public EndpointReconciler(
@@ -138,6 +141,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
       Clock clock,
       OperatorMetrics metrics,
       OperatorLedger usageLedger,
+      EndpointEvents events,
       Duration loadWindow) {
     this.loadWindow = loadWindow;
     this.config = config;
@@ -145,6 +149,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
     this.lifecycle = new Lifecycle(clock);
     this.metrics = metrics;
     this.usageLedger = usageLedger;
+    this.events = events;
   }
 
   @Override
@@ -432,6 +437,7 @@ public final class EndpointReconciler implements Reconciler<InferenceEndpoint> {
           });
     }
     journal.record(endpoint, before, plan, now);
+    events.emit(endpoint, before, plan);
 
     Duration next =
         plan.recheckAfter()

@@ -44,7 +44,10 @@ final class Cluster {
 
   void installCrds() throws Exception {
     for (String crd :
-        List.of("inferenceendpoints.dormouse.io-v1.yml", "gputiers.dormouse.io-v1.yml")) {
+        List.of(
+            "inferenceendpoints.dormouse.io-v1.yml",
+            "gputiers.dormouse.io-v1.yml",
+            "webhooks.dormouse.io-v1.yml")) {
       try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + crd)) {
         client.apiextensions().v1().customResourceDefinitions().load(in).create();
       }

@@ -44,7 +44,8 @@ public final class SimApiServer implements AutoCloseable {
   public static final List<String> DORMOUSE_CRDS =
       List.of(
           "META-INF/fabric8/gputiers.dormouse.io-v1.yml",
-          "META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml");
+          "META-INF/fabric8/inferenceendpoints.dormouse.io-v1.yml",
+          "META-INF/fabric8/webhooks.dormouse.io-v1.yml");
 
   /** Karpenter's karpenter.sh/v1 NodePool and NodeClaim CRDs, vendored by karpenter-api. */
   public static final List<String> KARPENTER_CRDS =

@@ -1,0 +1,2 @@
+/** The webhook outbox: durable, ordered per (subscriber, endpoint), delivered at least once. */
+package io.dormouse.ledger.outbox;
