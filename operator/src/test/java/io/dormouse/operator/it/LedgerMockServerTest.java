@@ -66,6 +66,7 @@ class LedgerMockServerTest {
 
   @BeforeEach
   void setUp() throws Exception {
+    client = PatientClient.of(client);
     execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
     cluster = new Cluster(client, clock);
     cluster.installCrds();
@@ -81,6 +82,7 @@ class LedgerMockServerTest {
     if (operator != null) {
       operator.close();
     }
+    client.close();
   }
 
   private OperatorSettings settings() {
