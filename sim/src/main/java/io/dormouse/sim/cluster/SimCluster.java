@@ -74,6 +74,7 @@ public final class SimCluster implements AutoCloseable {
   private final NodeProvisioner nodes;
   private final Kubelet kubelet;
   private final List<ControlLoop> loops = new ArrayList<>();
+  private final GpuHoldings gpuHoldings;
 
   private SimCluster(Settings settings, Vertx vertx, boolean ownsVertx) {
     this.vertx = vertx;
@@ -82,6 +83,8 @@ public final class SimCluster implements AutoCloseable {
     this.client = api.newClient();
     this.nodes = new NodeProvisioner(client, settings.pools, settings.defaultPool);
     this.kubelet = new Kubelet(client, vertx, settings.crashBackoff, settings.preStopDelay);
+    // Watching before any loop runs, so that no binding happens unseen.
+    this.gpuHoldings = new GpuHoldings(client, java.time.Clock.systemUTC());
     loops.add(nodes);
     loops.add(new VolumeBinder(client));
     loops.add(new Scheduler(client));
@@ -125,6 +128,11 @@ public final class SimCluster implements AutoCloseable {
     nodes.setPool(tier, pool);
   }
 
+  /** When each pod bound to a node held its GPUs: the ground truth of GPU time. */
+  public GpuHoldings gpuHoldings() {
+    return gpuHoldings;
+  }
+
   /** The engine simulator running a pod, or null. */
   public EngineSimulator engine(String namespace, String pod) {
     return kubelet.engine(namespace, pod);
@@ -135,6 +143,7 @@ public final class SimCluster implements AutoCloseable {
     for (int i = loops.size() - 1; i >= 0; i--) {
       loops.get(i).close();
     }
+    gpuHoldings.close();
     client.close();
     api.close();
     if (ownsVertx) {
