@@ -85,6 +85,25 @@ class LedgerChartTest {
   }
 
   @Test
+  void theOperatorAloneGetsTheRollupInterval() {
+    Manifests m = Chart.render(ValueSet.DEFAULTS, EXTERNAL);
+    assertThat(values(container(m, "dormouse-operator")))
+        .containsEntry("DORMOUSE_LEDGER_ROLLUP_INTERVAL", "2m");
+    assertThat(values(container(m, "dormouse-gateway")))
+        .doesNotContainKey("DORMOUSE_LEDGER_ROLLUP_INTERVAL");
+
+    Map<String, Object> every30s = new java.util.HashMap<>(EXTERNAL);
+    every30s.put("ledger.rollupInterval", "30s");
+    assertThat(values(container(Chart.render(ValueSet.DEFAULTS, every30s), "dormouse-operator")))
+        .containsEntry("DORMOUSE_LEDGER_ROLLUP_INTERVAL", "30s");
+
+    Map<String, Object> nonsense = new java.util.HashMap<>(EXTERNAL);
+    nonsense.put("ledger.rollupInterval", "every now and then");
+    assertThatThrownBy(() -> Chart.render(ValueSet.DEFAULTS, nonsense))
+        .hasMessageContaining("rollupInterval");
+  }
+
+  @Test
   void theBundledDatabaseIsOnePostgres17WithAClaimAndItsOwnSecret() {
     Manifests m = Chart.render(ValueSet.DEFAULTS, BUNDLED);
     StatefulSet sts = m.one("StatefulSet", "dormouse-postgres", StatefulSet.class);

@@ -10,7 +10,9 @@ import java.util.function.Supplier;
  * dormouse_ledger_rows_{written,spooled,refused,dropped}_total}, gauges {@code
  * dormouse_ledger_database_up}, {@code dormouse_ledger_pending_rows} and {@code
  * dormouse_ledger_spooled_rows}. The gauges read the ledger's health once {@link #watch} has told
- * them where it is (the ledger is started with these metrics, so it exists only afterwards).
+ * them where it is (the ledger is started with these metrics, so it exists only afterwards). Gauges
+ * hold this object strongly: Micrometer keeps gauge sources weakly, and one nobody else holds would
+ * read NaN after the next collection. One class for the gateway and the operator.
  */
 public final class LedgerMeters implements LedgerMetrics {
 
@@ -28,12 +30,15 @@ public final class LedgerMeters implements LedgerMetrics {
     dropped = counter(registry, "dropped", "Rows lost because the ledger's memory buffer was full");
     Gauge.builder("dormouse.ledger.database.up", this, m -> m.read(h -> h.database().up() ? 1 : 0))
         .description("1 while the ledger's database takes writes, else 0")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("dormouse.ledger.pending.rows", this, m -> m.read(LedgerHealth::pendingRows))
         .description("Rows not yet in the database: in memory and in the spool")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("dormouse.ledger.spooled.rows", this, m -> m.read(LedgerHealth::spooledRows))
         .description("Rows waiting in the spool file")
+        .strongReference(true)
         .register(registry);
   }
 

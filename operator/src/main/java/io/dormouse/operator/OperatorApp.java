@@ -1,8 +1,8 @@
 package io.dormouse.operator;
 
+import io.dormouse.ledger.LedgerMeters;
 import io.dormouse.ledger.LedgerMetrics;
 import io.dormouse.operator.ledger.OperatorLedger;
-import io.dormouse.operator.metrics.LedgerMeters;
 import io.dormouse.operator.metrics.OperatorMetrics;
 import io.dormouse.operator.reconcile.EndpointReconciler;
 import io.dormouse.operator.reconcile.GpuTierReconciler;
@@ -67,7 +67,7 @@ public final class OperatorApp implements AutoCloseable {
             s.clock(),
             s.ledgerRollupInterval());
     if (ledgerMeters != null) {
-      ledgerMeters.bind(ledger.ledger()::health);
+      ledgerMeters.watch(ledger.ledger()::health);
     }
     // SSA off for the primary and for dependents: the Fabric8 mock server has none, and what runs
     // in a cluster must be what the tests ran.

@@ -4,6 +4,7 @@ import io.dormouse.ledger.rollup.GpuDayCost;
 import io.dormouse.ledger.rollup.GpuTime;
 import io.dormouse.ledger.rollup.RollupPlan;
 import io.dormouse.ledger.rows.GpuInterval;
+import io.dormouse.ledger.store.GpuIntervalReads;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -38,11 +38,6 @@ public final class DailyRollup {
           + " FROM usage u JOIN route r ON r.id = u.route_id"
           + " WHERE u.at >= ? AND u.at < ?"
           + " GROUP BY u.project, r.namespace, r.endpoint, r.model, coalesce(u.tier, '')";
-
-  private static final String INTERVALS_OF_DAY =
-      "SELECT pod_uid, namespace, endpoint, tier, pod, node, gpus, price_per_gpu_hour, currency,"
-          + " started_at, ended_at FROM gpu_interval"
-          + " WHERE started_at < ? AND (ended_at IS NULL OR ended_at > ?)";
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -98,29 +93,7 @@ public final class DailyRollup {
       ins.setTimestamp(3, to);
       ins.executeUpdate();
     }
-    List<GpuInterval> intervals = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement(INTERVALS_OF_DAY)) {
-      q.setTimestamp(1, to);
-      q.setTimestamp(2, from);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          Timestamp ended = rs.getTimestamp(11);
-          intervals.add(
-              new GpuInterval(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getInt(7),
-                  rs.getBigDecimal(8),
-                  rs.getString(9),
-                  rs.getTimestamp(10).toInstant(),
-                  ended == null ? null : ended.toInstant()));
-        }
-      }
-    }
+    List<GpuInterval> intervals = GpuIntervalReads.overlapping(c, from.toInstant(), to.toInstant());
     try (PreparedStatement del = c.prepareStatement("DELETE FROM daily_gpu_cost WHERE day = ?")) {
       del.setDate(1, Date.valueOf(day));
       del.executeUpdate();

@@ -10,6 +10,7 @@ import io.dormouse.ledger.report.EndpointTotals;
 import io.dormouse.ledger.report.Reports;
 import io.dormouse.ledger.rows.GpuInterval;
 import io.dormouse.ledger.rows.JournalEntry;
+import io.dormouse.ledger.store.GpuIntervalReads;
 import io.dormouse.ledger.store.SqlFailures;
 import io.dormouse.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -179,7 +180,10 @@ public final class OperatorLedger implements AutoCloseable {
       return;
     }
     try {
-      List<GpuInterval> open = OpenIntervals.read(ledger.dataSource());
+      List<GpuInterval> open;
+      try (java.sql.Connection c = ledger.dataSource().getConnection()) {
+        open = GpuIntervalReads.open(c);
+      }
       synchronized (this) {
         GpuIntervals.Step step = intervals.adopt(open, p.get(), clock.instant());
         apply(step);

@@ -61,6 +61,7 @@ class NodePoolMockServerTest {
 
   @BeforeEach
   void setUp() throws Exception {
+    client = PatientClient.of(client);
     cluster = new Cluster(client, clock);
     cluster.installCrds();
   }
@@ -70,6 +71,7 @@ class NodePoolMockServerTest {
     if (operator != null) {
       operator.close();
     }
+    client.close();
   }
 
   private void startOperator() {

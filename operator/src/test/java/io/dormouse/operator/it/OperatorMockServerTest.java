@@ -49,6 +49,7 @@ class OperatorMockServerTest {
 
   @BeforeEach
   void setUp() throws Exception {
+    client = PatientClient.of(client);
     cluster = new Cluster(client, clock);
     cluster.installCrds();
     cluster.tier("a", null);
@@ -61,6 +62,7 @@ class OperatorMockServerTest {
     if (operator != null) {
       operator.close();
     }
+    client.close();
   }
 
   private OperatorApp startOperator() {

@@ -48,6 +48,7 @@ class TenancyMockServerTest {
 
   @BeforeEach
   void setUp() throws Exception {
+    client = PatientClient.of(client);
     cluster = new Cluster(client, clock);
     cluster.installCrds();
     cluster.tier("a", null);
@@ -58,6 +59,7 @@ class TenancyMockServerTest {
     if (operator != null) {
       operator.close();
     }
+    client.close();
   }
 
   private void start(boolean requireDeclaredProjects) {

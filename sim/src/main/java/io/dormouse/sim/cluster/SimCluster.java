@@ -99,6 +99,7 @@ public final class SimCluster implements AutoCloseable {
   private final Kubelet kubelet;
   private final KarpenterProvisioner karpenter;
   private final List<ControlLoop> loops = new ArrayList<>();
+  private final GpuHoldings gpuHoldings;
 
   private SimCluster(Settings settings, Vertx vertx, boolean ownsVertx) {
     this.vertx = vertx;
@@ -115,6 +116,8 @@ public final class SimCluster implements AutoCloseable {
             client, vertx, settings.crashBackoff, settings.preStopDelay, settings.imagePull);
     this.karpenter =
         settings.karpenter ? new KarpenterProvisioner(client, settings.provisioningDelay) : null;
+    // Watching before any loop runs, so that no binding happens unseen.
+    this.gpuHoldings = new GpuHoldings(client, java.time.Clock.systemUTC());
     loops.add(nodes);
     if (karpenter != null) {
       loops.add(karpenter);
@@ -192,6 +195,11 @@ public final class SimCluster implements AutoCloseable {
     return karpenter;
   }
 
+  /** When each pod bound to a node held its GPUs: the ground truth of GPU time. */
+  public GpuHoldings gpuHoldings() {
+    return gpuHoldings;
+  }
+
   /** The engine simulator running a pod, or null. */
   public EngineSimulator engine(String namespace, String pod) {
     return kubelet.engine(namespace, pod);
@@ -202,6 +210,7 @@ public final class SimCluster implements AutoCloseable {
     for (int i = loops.size() - 1; i >= 0; i--) {
       loops.get(i).close();
     }
+    gpuHoldings.close();
     client.close();
     api.close();
     if (ownsVertx) {
