@@ -22,10 +22,10 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The whole status each row of {@link LifecycleTableTest} writes — tier states and their times,
- * reasons and messages, the history, conditions, the journal's words and the fallbacks — against
- * a reviewed record, {@code decisions.txt}. The table test checks what each row is about; this
- * one notices any other field a change rewrites. After an intended change, regenerate the record
- * with {@code -Dlifecycle.record=write} and review its diff.
+ * reasons and messages, the history, conditions, the journal's words and the fallbacks — against a
+ * reviewed record, {@code decisions.txt}. The table test checks what each row is about; this one
+ * notices any other field a change rewrites. After an intended change, regenerate the record with
+ * {@code -Dlifecycle.record=write} and review its diff.
  */
 class LifecycleStatusTest {
 
@@ -46,8 +46,7 @@ class LifecycleStatusTest {
             });
     String text = text(actual);
     if ("write".equals(System.getProperty("lifecycle.record"))) {
-      Files.writeString(
-          Path.of("src/test/resources/io/dormouse/operator/lifecycle", RECORD), text);
+      Files.writeString(Path.of("src/test/resources/io/dormouse/operator/lifecycle", RECORD), text);
     }
     assertThat(text).isEqualTo(recorded());
   }
@@ -130,7 +129,11 @@ class LifecycleStatusTest {
     }
     plan.wakeCompleted()
         .ifPresent(w -> line(out, "woke", "tier=" + w.tier(), "after=" + w.duration()));
-    line(out, "replicas", new TreeMap<>(plan.replicas()), "recheck=" + plan.recheckAfter().orElse(null));
+    line(
+        out,
+        "replicas",
+        new TreeMap<>(plan.replicas()),
+        "recheck=" + plan.recheckAfter().orElse(null));
     return out.toString();
   }
 
