@@ -220,7 +220,9 @@ class UsageTapTest {
         "{\"usage\":{\"completion_tokens\":34,\"x\":[1,{\"a\":2}]}} | 0  | 34",
         "[{\"usage\":{\"prompt_tokens\":1}},{\"usage\":{\"prompt_tokens\":12}}] | -1 | -1",
         "{\"usage\":[{\"prompt_tokens\":12}]}                     | -1 | -1",
-        "{\"usage\":{\"prompt_tokens\":\"12\"}}                   | -1 | -1"
+        "{\"usage\":{\"prompt_tokens\":\"12\"}}                   | -1 | -1",
+        "{\"model\":{\"prompt_tokens\":12}}                       | -1 | -1",
+        "{\"usages\":{\"prompt_tokens\":12}}                      | -1 | -1"
       })
   void onlyATopLevelUsageObjectWithNumbersIsRead(String body, long prompt, long completion) {
     JsonUsageTap tap = new JsonUsageTap();

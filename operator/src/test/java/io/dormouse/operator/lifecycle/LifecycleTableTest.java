@@ -494,7 +494,115 @@ class LifecycleTableTest {
             0,
             0,
             NONE,
-            "Hibernated"));
+            "Hibernated"),
+        // A tier left Starting or Draining by an earlier decision is idled by whichever row runs
+        // next; the record (LifecycleStatusTest) shows its state and times cleared.
+        row(
+            "woke on a: a tier b left draining is idled",
+            w -> {
+              w.was(Waking, "a", 0).running("a", 1, 1).now(60);
+              w.tier("b").setState(TierState.Draining);
+              w.tier("b").setDrainStartedTime(World.at(30).toString());
+            },
+            Ready,
+            1,
+            0,
+            900L,
+            "Ready"),
+        row(
+            "a wake idles a tier b left starting",
+            w -> {
+              w.was(Hibernated, null, 0).lease(10L).now(11);
+              w.tier("b").setState(TierState.Starting);
+              w.tier("b").setAttemptStartedTime(World.at(5).toString());
+            },
+            Waking,
+            1,
+            0,
+            300L,
+            "Waking"),
+        row(
+            "asleep, no demand: a tier b left starting is idled",
+            w -> {
+              w.was(Hibernated, null, 0).hibernatedAt(0).now(50);
+              w.tier("b").setState(TierState.Starting);
+              w.tier("b").setAttemptStartedTime(World.at(5).toString());
+            },
+            Hibernated,
+            0,
+            0,
+            NONE),
+        row(
+            "hibernating: a tier b left starting is idled",
+            w -> {
+              w.was(Hibernating, null, 100).hibernatedAt(100).podsLeft("a", 1).now(110);
+              w.tier("b").setState(TierState.Starting);
+              w.tier("b").setAttemptStartedTime(World.at(5).toString());
+            },
+            Hibernating,
+            0,
+            0,
+            NONE),
+        row(
+            "idle while a tier b drains: both idled",
+            w -> {
+              w.was(Ready, "a", 0).running("a", 1, 1).running("b", 1, 1).lease(10L).now(910);
+              w.tier("b").setState(TierState.Draining);
+              w.tier("b").setDrainStartedTime(World.at(900).toString());
+            },
+            Hibernating,
+            0,
+            0,
+            NONE,
+            "Hibernating"),
+        row(
+            "waking on a, still starting: a tier b left draining is idled",
+            w -> {
+              w.was(Waking, "a", 0).unschedulable("a", 5).now(200);
+              w.tier("b").setState(TierState.Draining);
+              w.tier("b").setDrainStartedTime(World.at(30).toString());
+            },
+            Waking,
+            1,
+            0,
+            100L),
+        row(
+            "an invalid spec already said: not said again",
+            w -> {
+              w.was(Failed, null, 0).now(50).specError = "no model";
+              w.status.setReason("InvalidSpec");
+              w.status.setMessage("no model");
+            },
+            Failed,
+            0,
+            0,
+            NONE),
+        row(
+            "an invalid spec with a new error: said again",
+            w -> {
+              w.was(Failed, null, 0).now(50).specError = "no engine image";
+              w.status.setReason("InvalidSpec");
+              w.status.setMessage("no model");
+            },
+            Failed,
+            0,
+            0,
+            NONE,
+            "InvalidSpec"),
+        row(
+            "failed to wake, no demand, back-offs running: stay Failed, message kept",
+            w -> {
+              w.was(Failed, null, 100)
+                  .backedOff("a", 1900, "Unschedulable")
+                  .backedOff("b", 1950, "Unschedulable")
+                  .now(200);
+              w.status.setReason("WakeFailed");
+              w.status.setMessage("no usable tier: as said at 100");
+            },
+            Failed,
+            0,
+            0,
+            1700L));
   }
 
   @ParameterizedTest(name = "{0}")
