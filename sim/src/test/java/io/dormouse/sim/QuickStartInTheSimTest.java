@@ -223,6 +223,33 @@ class QuickStartInTheSimTest {
   }
 
   @Test
+  void theAutoscalingExampleSleepsThenWakesForItsProject() throws Exception {
+    applyExamples("00-namespace.yaml", "gpu-tiers.yaml", "autoscaling-endpoint.yaml");
+    await()
+        .atMost(BOUND)
+        .until(() -> phase("ml-serving", "llama3-8b-autoscaled").equals("Hibernated"));
+
+    HttpResponse<String> answered = chat(mintKey("search"), "llama3-8b-autoscaled");
+
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+    await().atMost(BOUND).until(() -> phase("ml-serving", "llama3-8b-autoscaled").equals("Ready"));
+    // The file's own read-out of the count the autoscaler wants.
+    assertThat(
+            kubectl
+                .run(
+                    "get",
+                    "ie",
+                    "-n",
+                    "ml-serving",
+                    "llama3-8b-autoscaled",
+                    "-o",
+                    "jsonpath={.status.desiredReplicas}")
+                .out()
+                .trim())
+        .matches("[1-4]");
+  }
+
+  @Test
   void sectionTwosEndpointIsHibernatedNotFailedAndItsDeletionShows() throws Exception {
     applyExamples("gpu-tiers.yaml");
     kubectl.run("create", "namespace", "team-a");
