@@ -36,6 +36,18 @@ class ProjectLimiterSharesTest {
   }
 
   @Test
+  void withoutPeersEachReplicaTakesAnEvenSplitOfTheTokenLimitToo() {
+    limiter.defaultShare(3); // 1000 tokens/s here of the cluster's 3000
+    Admission first = limiter.admit("p", "ns/ep", limits, 600);
+    assertThat(first.admitted()).isTrue();
+    assertThat(first.state().limitTokens()).isEqualTo(3000);
+    assertThat(first.state().remainingTokens()).isEqualTo(400);
+    Admission second = limiter.admit("p", "ns/ep", limits, 600);
+    assertThat(second.refusedBy()).isEqualTo(LimitKind.tokens);
+    assertThat(second.retryAfterNanos()).isEqualTo(200_000_000L); // 200 missing, at 1000/s
+  }
+
+  @Test
   void aShareFromThePeersSetsTheBucketsAndRemainingCountsThePeers() {
     assertThat(admitted(1)).isEqualTo(1); // the key exists now
     limiter.share(key, 0.5, 0.25, 7, 70);
