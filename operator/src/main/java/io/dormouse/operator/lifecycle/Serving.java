@@ -34,9 +34,12 @@ final class Serving {
   }
 
   static String message(Draft d, int ready, String tier) {
+    // Spill-over goes only to tiers below the active one; a higher tier running is a retry.
+    java.util.List<String> order = d.intent.tiers();
+    int active = order.indexOf(tier);
     String spilled =
-        d.intent.tiers().stream()
-            .filter(t -> !t.equals(tier) && d.replicas.getOrDefault(t, 0) > 0)
+        order.stream()
+            .filter(t -> order.indexOf(t) > active && d.replicas.getOrDefault(t, 0) > 0)
             .filter(t -> d.tiers.get(t).getState() != TierState.Draining)
             .map(t -> t + " (" + d.replicas.get(t) + ")")
             .collect(java.util.stream.Collectors.joining(", "));
