@@ -82,7 +82,11 @@ class LedgerCostInTheSimTest {
         scaling:
           idleTimeout: 4s
           wakeTimeout: 90s
-          tierStartTimeout: 3s
+          # A replica not ready within it fails the tier over (and backs the tier off): 3 s was
+          # shorter than a pod's scheduling + startup on a loaded machine, so the first wake
+          # failed spot over. 30 s leaves room; the third cycle's unschedulable spot pod still
+          # falls over to on-demand well within the wake timeout.
+          tierStartTimeout: 30s
         access:
           projects: [search]
       """;
@@ -171,9 +175,6 @@ class LedgerCostInTheSimTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "Unfinished: the first cycle did not reach Hibernated within 120 s in its one run; not yet"
-          + " diagnosed (see the ledgeraccept report)")
   void gpuSecondsPerTierMatchTheSimsTruthAndCostIsGpuHoursTimesPrice() throws Exception {
     await().ignoreExceptions().atMost(BOUND).until(() -> phase() == Phase.Hibernated);
     serveAndHibernate("spot");

@@ -124,6 +124,14 @@ final class Kubelet extends ControlLoop implements PodLogs {
     Set<String> seen = new HashSet<>();
     for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
       if (!Pods.scheduled(pod)) {
+        // Never bound, so nothing ran: like the API server, let a deleted one go at once.
+        if (Pods.terminating(pod)) {
+          try {
+            releaseFinalizer(pod);
+          } catch (KubernetesClientException e) {
+            LOG.debug("pod {}: retrying: {}", key(pod), e.getMessage());
+          }
+        }
         continue;
       }
       seen.add(pod.getMetadata().getUid());
@@ -493,6 +501,10 @@ final class Kubelet extends ControlLoop implements PodLogs {
           .delete();
       return;
     }
+    releaseFinalizer(pod);
+  }
+
+  private void releaseFinalizer(Pod pod) {
     List<String> finalizers = new ArrayList<>(pod.getMetadata().getFinalizers());
     if (finalizers.remove(Pods.KUBELET_FINALIZER)) {
       client

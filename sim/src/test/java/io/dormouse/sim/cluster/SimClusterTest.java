@@ -289,6 +289,22 @@ class SimClusterTest {
   }
 
   @Test
+  void aPendingPodThatIsScaledAwayIsGoneAtOnceAsNothingRan() {
+    // Held by the kubelet finalizer, which no kubelet released for a pod never bound: the pod
+    // stayed Terminating, so an endpoint that had fallen back from such a tier never hibernated.
+    start(new NodePool(0, 8));
+    createEngine(1, "vllm/vllm-openai:v0.11.0", Map.of());
+    await()
+        .ignoreExceptions()
+        .atMost(BOUND)
+        .until(() -> Pods.condition(pods().get(0), "PodScheduled").isPresent());
+
+    client.apps().deployments().inNamespace(NS).withName("llama-spot").scale(0);
+
+    await().ignoreExceptions().atMost(BOUND).until(() -> pods().isEmpty());
+  }
+
+  @Test
   void scaleDownDrainsTheEngineWhileTheSliceShowsItTerminating() throws Exception {
     start(new NodePool(1, 2));
     createEngine(1, "vllm/vllm-openai:v0.11.0", Map.of("DORMOUSE_SIM_TPS", "10"));
