@@ -285,6 +285,9 @@ class UsageTapTest {
         "\"usage\":{\"prompt_tokens\":5}}                                 | 5  | 0",
         // no opening quote before the key: nothing is read
         "usage\":{\"prompt_tokens\":5}}                                   | -1 | -1",
+        "xusage\":{\"prompt_tokens\":5}}                                  | -1 | -1",
+        // cut just after a backslash: the quote is escaped, so no key starts there
+        "\\\"usage\":{\"prompt_tokens\":5}}                                | -1 | -1",
         "{\"usagex\":{\"prompt_tokens\":5}}                               | -1 | -1",
         "{\"xusage\":{\"prompt_tokens\":5}}                               | -1 | -1",
         "{\"usage\"x{\"prompt_tokens\":5}}                                | -1 | -1",
@@ -495,6 +498,11 @@ class UsageTapTest {
     SseUsageTap keep = new SseUsageTap(false);
     keep.feed(bytes(CHUNK + last));
     assertThat(text(keep.finish())).isEqualTo(last);
+    assertThat(keep.finish()).as("nothing left after").isEmpty();
+    // an empty data field cut at the very end of the stream
+    SseUsageTap bare = new SseUsageTap(true);
+    assertThat(bare.feed(bytes("data:"))).isEmpty();
+    assertThat(text(bare.finish())).isEqualTo("data:");
     assertThat(new SseUsageTap(true).finish()).isEmpty();
   }
 }
