@@ -66,4 +66,49 @@ class MaxMinShareTest {
       }
     }
   }
+
+  @Test
+  void nobodyToShareWithGetsNothing() {
+    assertThat(MaxMinShare.split(100, new double[0], MaxMinShare.DEFAULT_FLOOR)).isEmpty();
+  }
+
+  /** Exact shares: floor (clamped to 0..1), the water level, and the even surplus. */
+  @ParameterizedTest(name = "split({0}, [{1}], floor {2}) = [{3}]")
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        // everyone's floor is the whole even split: demand changes nothing
+        "100; 500 0; 1.0; 50 50",
+        // a floor above 1 counts as 1, below 0 as 0
+        "100; 500 0; 2.0; 50 50",
+        "100; 500 0; -1.0; 100 0",
+        "100; 500 0; 0.0; 100 0",
+        // negative demand counts as none
+        "100; -50 0; 0.05; 50 50",
+        // wants (17.5, 7.5) fit in the 95 above the floors: 35 more each
+        "100; 20 10; 0.05; 55 45",
+        // demand exactly the total: met, nothing left over
+        "10; 5 5; 0.0; 5 5",
+        "10; 3 3 3; 0.0; 3.3333333333 3.3333333333 3.3333333333",
+        // over-asked: the water level rises past the small demands
+        "10; 6 6; 0.0; 5 5",
+        "12; 2 6 20; 0.0; 2 5 5",
+        "12; 1 2 3 20; 0.0; 1 2 3 6",
+        "12; 20 3 2 1; 0.0; 6 3 2 1",
+        // the floor (0.25 each) comes first, then the water level over the wants
+        "10; 2 40; 0.05; 2 8",
+        "20; 1 1 30 30; 0.1; 1 1 9 9",
+      })
+  void exactShares(double total, String demands, double floor, String expected) {
+    double[] s = MaxMinShare.split(total, parse(demands), floor);
+    double[] want = parse(expected);
+    assertThat(s).hasSize(want.length);
+    for (int i = 0; i < want.length; i++) {
+      assertThat(s[i]).as("share %d", i).isCloseTo(want[i], within(1e-6));
+    }
+  }
+
+  private static double[] parse(String spaced) {
+    return Arrays.stream(spaced.trim().split(" +")).mapToDouble(Double::parseDouble).toArray();
+  }
 }

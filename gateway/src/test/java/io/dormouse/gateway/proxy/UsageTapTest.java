@@ -274,4 +274,235 @@ class UsageTapTest {
     notAnObject.feed("{\"usage\":[1,2]}".getBytes(StandardCharsets.UTF_8));
     assertThat(notAnObject.usage()).isNull();
   }
+
+  // --- malformed and cut input, byte by byte ---
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // the tail was cut exactly at the key: it is still the top level
+        "\"usage\":{\"prompt_tokens\":5}}                                 | 5  | 0",
+        // no opening quote before the key: nothing is read
+        "usage\":{\"prompt_tokens\":5}}                                   | -1 | -1",
+        "xusage\":{\"prompt_tokens\":5}}                                  | -1 | -1",
+        // cut just after a backslash: the quote is escaped, so no key starts there
+        "\\\"usage\":{\"prompt_tokens\":5}}                                | -1 | -1",
+        "{\"usagex\":{\"prompt_tokens\":5}}                               | -1 | -1",
+        "{\"xusage\":{\"prompt_tokens\":5}}                               | -1 | -1",
+        "{\"usage\"x{\"prompt_tokens\":5}}                                | -1 | -1",
+        "{\"usage\":x{\"prompt_tokens\":5}}                               | -1 | -1",
+        "{\"usage\"}                                                      | -1 | -1",
+        "{\"usage\":}                                                     | -1 | -1",
+        "{\"usage\" \\t\\r\\n: \\t\\r\\n{\"prompt_tokens\":5}}                  | 5  | 0",
+        "{\"usage\":{\"prompt_tokens\":3}} \\r\\n\\t                         | 3  | 0",
+        // an array after the usage object is counted and uncounted on the way back
+        "{\"usage\":{\"prompt_tokens\":7},\"a\":[1]}                      | 7  | 0",
+        "{\"usage\":{\"prompt_tokens\":7},\"a\":[{\"usage\":{\"prompt_tokens\":9}}]} | 7 | 0",
+        "{\"usage\":{\"prompt_tokens\":7},\"a\":{\"usage\":{\"prompt_tokens\":9}}} | 7 | 0",
+        // escaped quotes inside a later string do not end it
+        "{\"usage\":{\"prompt_tokens\":7},\"n\":\"say \\\"usage\\\":{\\\"prompt_tokens\\\":9}\"} | 7 | 0",
+        "{\"usage\":{\"prompt_tokens\":7},\"p\":\"C:\\\\\"}                | 7  | 0",
+        // the usage object itself must parse, with whole numbers
+        "{\"usage\":{\"prompt_tokens\":5.5}}                              | -1 | -1",
+        "{\"usage\":{\"prompt_tokens\":5,}}                               | -1 | -1",
+        "{\"usage\":{}}                                                   | -1 | -1",
+        "{\"usage\":{\"prompt_tokens\":null,\"completion_tokens\":6}}     | 0  | 6",
+        "{\"usage\":{\"completion_tokens\":6,\"prompt_tokens\":8}}        | 8  | 6",
+        // not ending in an object
+        "}                                                                | -1 | -1",
+        "]                                                                | -1 | -1",
+        "{\"usage\":{\"prompt_tokens\":5}}]                               | -1 | -1",
+        // the top level never closed: the usage object's brace is taken as the end
+        "{\"usage\":{\"prompt_tokens\":5}                                 | -1 | -1",
+      })
+  void malformedAndCutBodiesAreReadOnlyWhereTheTopLevelUsageIsClear(
+      String body, long prompt, long completion) {
+    body = unescape(body);
+    Usage want = prompt < 0 ? null : new Usage(prompt, completion, true);
+    assertThat(JsonUsageTap.find(body.getBytes(StandardCharsets.UTF_8))).isEqualTo(want);
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isEqualTo(want);
+    assertThat(tap.usage()).as("asked again").isEqualTo(want);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "\n", "  \t\r\n"})
+  void aBlankBodyHasNoUsage(String body) {
+    assertThat(JsonUsageTap.find(body.getBytes(StandardCharsets.UTF_8))).isNull();
+  }
+
+  @Test
+  void aUsageObjectSpreadOverChunksAtTheTailsCutIsReassembledInOrder() {
+    // 30 KiB + 30 KiB + 10 KiB: the first chunk is only partly inside the 64 KiB tail
+    String a = "{\"pad\":\"" + "a".repeat(30 * 1024) + "\",";
+    String b = "\"usage\":{\"prompt_tokens\":5,\"pad\":\"" + "b".repeat(30 * 1024);
+    String c = "c".repeat(10 * 1024) + "\",\"completion_tokens\":6}}";
+    JsonUsageTap tap = new JsonUsageTap();
+    tap.feed(a.getBytes(StandardCharsets.UTF_8));
+    tap.feed(b.getBytes(StandardCharsets.UTF_8));
+    tap.feed(c.getBytes(StandardCharsets.UTF_8));
+    assertThat(tap.usage()).isEqualTo(new Usage(5, 6, true));
+    // many small chunks: the old ones are let go, the last 64 KiB still hold the usage
+    JsonUsageTap many = new JsonUsageTap();
+    many.feed("{\"pad\":[".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < 200; i++) {
+      many.feed(("\"" + "x".repeat(1000) + "\",").getBytes(StandardCharsets.UTF_8));
+    }
+    many.feed("1],\"usage\":{\"prompt_tokens\":4}}".getBytes(StandardCharsets.UTF_8));
+    assertThat(many.usage()).isEqualTo(new Usage(4, 0, true));
+  }
+
+  /** CSV rows spell control characters as \\n, \\r, \\t, \\f (a real one would end the row). */
+  private static String unescape(String s) {
+    return s.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t").replace("\\f", "\f");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest(name = "scan({0}) = {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"usage\":{}}                      | 1",
+        "{\"usage\" : null}                  | 1",
+        "{\"usage\"}                         | 0",
+        "{\"usage\":                         | 0",
+        "{\"usage\"                          | 0",
+        "{\"content\":\"a\"}                 | 2",
+        "{\"content\" \\t:\\n \"a\"}           | 2",
+        "{\"content\":\"\"}                  | 0",
+        "{\"content\":null}                  | 0",
+        "{\"content\":\"                     | 0",
+        "{\"contents\":\"a\"}                | 0",
+        "{\"x\":\"content\"}                 | 0",
+        "{\"text\":\"a\"}                    | 2",
+        "{\"reasoning_content\":\"a\"}       | 2",
+        "{\"tool_calls\":[]}                 | 0",
+        "{\"tool_calls\":[ \\n]}              | 0",
+        "{\"tool_calls\":[{}]}               | 2",
+        "{\"tool_calls\":[ {}]}              | 2",
+        "{\"tool_calls\":null}               | 0",
+        "{\"tool_calls\":[                   | 0",
+        "{\"x\":\"\\\"content\\\":\\\"a\\\"\"} | 0",
+        "{\"content\":\"a\",\"usage\":{}}    | 3",
+        "{\"usage\":{},\"content\":\"a\"}    | 3",
+        "{\"usage\":{\"text\":\"a\"}}        | 3",
+      })
+  void scanFindsTheUsageKeyAndGeneratedOutput(String json, int facts) {
+    json = unescape(json);
+    assertThat(SseUsageTap.scan(bytes(json), 0, json.length())).isEqualTo(facts);
+    // the same inside a larger buffer
+    byte[] framed = bytes("xx" + json + "\"content\":\"z\"");
+    assertThat(SseUsageTap.scan(framed, 2, 2 + json.length())).isEqualTo(facts);
+  }
+
+  @Test
+  void aUsageOnlyChunkBetweenOthersIsCutOutOfTheSameRead() {
+    SseUsageTap tap = new SseUsageTap(true);
+    assertThat(text(tap.feed(bytes(CHUNK + USAGE + CHUNK + "data: {\"cho"))))
+        .isEqualTo(CHUNK + CHUNK);
+    assertThat(text(tap.feed(bytes("ices\":[]}\n\n" + USAGE))))
+        .isEqualTo("data: {\"choices\":[]}\n\n");
+    assertThat(tap.usage(0)).isEqualTo(new Usage(11, 3, true));
+    SseUsageTap first = new SseUsageTap(true);
+    assertThat(text(first.feed(bytes(USAGE + CHUNK)))).isEqualTo(CHUNK);
+    // whole events that all go out: the same array, not a copy
+    byte[] whole = bytes(CHUNK + CHUNK);
+    assertThat(new SseUsageTap(true).feed(whole)).isSameAs(whole);
+    assertThat(new SseUsageTap(false).feed(whole)).isSameAs(whole);
+  }
+
+  @Test
+  void anEventEndingInNewlineCarriageReturnNewlineWaitsForItsLastByte() {
+    SseUsageTap tap = new SseUsageTap(true);
+    assertThat(tap.feed(bytes("data: {\"choices\":[]}\n\r"))).isEmpty();
+    assertThat(text(tap.feed(bytes("\n")))).isEqualTo("data: {\"choices\":[]}\n\r\n");
+    SseUsageTap cr = new SseUsageTap(true);
+    String usage = USAGE.replace("\n\n", "\r\n\r\n");
+    assertThat(cr.feed(bytes(usage + DONE))).asString(StandardCharsets.UTF_8).isEqualTo(DONE);
+    assertThat(cr.usage(0)).isEqualTo(new Usage(11, 3, true));
+    assertThat(cr.sawDone()).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // data split over lines, with and without the space, other fields around it
+        "data:{\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2}}\\n\\n | true | 4 | 2",
+        "event: x\\ndata: {\"choices\":[],\\ndata: \"usage\":{\"prompt_tokens\":4,\\ndata:\"completion_tokens\":2}}\\nid: 1\\n\\n | true | 4 | 2",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2}}\\r\\n: note\\r\\n\\r\\n | true | 4 | 2",
+        "data: \\t {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2}} \\t\\f\\n\\n | true | 4 | 2",
+        // a chunk that has choices is never dropped
+        "data: {\"choices\":[1],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2}}\\n\\n | false | 4 | 2",
+        // not a usage object, not one object, not all JSON: passes and says nothing
+        "data: {\"choices\":[],\"usage\":null}\\n\\n                                     | false | -1 | 0",
+        "data: \"usage\": 1\\n\\n                                                          | false | -1 | 0",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4}} {\"x\":1}\\n\\n           | false | -1 | 0",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4}}}\\n\\n                     | false | -1 | 0",
+        // a null count is not a count; a mixed chunk also counts as a generated token
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":null,\"completion_tokens\":2}}\\n\\n | true | -1 | 2",
+        "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":{\"prompt_tokens\":4}}\\n\\n | false | 4 | 1",
+        "data: {\"choices\":[{\"text\":\"x\"}],\"usage\":{\"completion_tokens\":null,\"prompt_tokens\":4}}\\n\\n | false | 4 | 1",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[],\"content\":\"x\"}}],\"usage\":{\"prompt_tokens\":4}}\\n\\n | false | 4 | 1",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"a\":[1]},{\"b\":2}],\"role\":\"r\"}}],\"usage\":{\"prompt_tokens\":4}}\\n\\n | false | 4 | 1",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[],\"content\":\"\"}},{\"text\":\"\"}],\"usage\":{\"prompt_tokens\":4}}\\n\\n | false | 4 | 0",
+        "data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"r\"}}],\"usage\":{\"prompt_tokens\":4}}\\n\\n | false | 4 | 1",
+      })
+  void oddlyShapedUsageEventsAreReadOrPassedAsAWhole(
+      String event, boolean dropped, long prompt, long completion) {
+    String e = unescape(event);
+    SseUsageTap tap = new SseUsageTap(true);
+    assertThat(text(tap.feed(bytes(e)))).isEqualTo(dropped ? "" : e);
+    assertThat(tap.usage(99))
+        .isEqualTo(
+            prompt < 0 && completion == 0
+                ? new Usage(99, 0, false)
+                : new Usage(prompt < 0 ? 99 : prompt, completion, true));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"data: [DONE]", "data:[DONE]", "data: [DONE]  ", "data:  \t[DONE]\r"})
+  void theEndOfTheStreamIsSeenWithOrWithoutSpaces(String line) {
+    SseUsageTap tap = new SseUsageTap(true);
+    assertThat(text(tap.feed(bytes(line + "\n\n")))).isEqualTo(line + "\n\n");
+    assertThat(tap.sawDone()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"data: [DONE]x", "data: [DON", "data: x[DONE]", "dat: [DONE]", "data", ""})
+  void onlyAWholeDoneIsTheEnd(String line) {
+    SseUsageTap tap = new SseUsageTap(true);
+    assertThat(text(tap.feed(bytes(line + "\n\n")))).isEqualTo(line + "\n\n");
+    assertThat(tap.sawDone()).isFalse();
+    assertThat(tap.usage(3)).isEqualTo(new Usage(3, 0, false));
+  }
+
+  @Test
+  void anUnterminatedUsageOnlyChunkAtTheEndIsReadAndDropped() {
+    SseUsageTap drop = new SseUsageTap(true);
+    String last = USAGE.strip();
+    assertThat(drop.feed(bytes(CHUNK + last))).asString(StandardCharsets.UTF_8).isEqualTo(CHUNK);
+    assertThat(drop.finish()).isEmpty();
+    assertThat(drop.finish()).as("nothing left after").isEmpty();
+    assertThat(drop.usage(0)).isEqualTo(new Usage(11, 3, true));
+    SseUsageTap keep = new SseUsageTap(false);
+    keep.feed(bytes(CHUNK + last));
+    assertThat(text(keep.finish())).isEqualTo(last);
+    assertThat(keep.finish()).as("nothing left after").isEmpty();
+    // an empty data field cut at the very end of the stream
+    SseUsageTap bare = new SseUsageTap(true);
+    assertThat(bare.feed(bytes("data:"))).isEmpty();
+    assertThat(text(bare.finish())).isEqualTo("data:");
+    assertThat(new SseUsageTap(true).finish()).isEmpty();
+  }
 }
