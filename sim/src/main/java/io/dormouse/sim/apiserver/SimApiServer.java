@@ -58,6 +58,27 @@ public final class SimApiServer implements AutoCloseable {
 
   /** Starts the server with the Dormouse CRDs installed and the given namespaces created. */
   public static SimApiServer start(CustomResourceAdmission admission, List<String> namespaces) {
+    return start(admission, namespaces, DORMOUSE_CRDS.stream().map(SimApiServer::loadCrd).toList());
+  }
+
+  /**
+   * Starts the server with the given CRDs installed (e.g. a previous release's, each a YAML
+   * document) and the given namespaces created.
+   */
+  public static SimApiServer startWithCrds(
+      CustomResourceAdmission admission, List<String> namespaces, List<String> crdYamls) {
+    return start(
+        admission,
+        namespaces,
+        crdYamls.stream()
+            .map(y -> Serialization.unmarshal(y, CustomResourceDefinition.class))
+            .toList());
+  }
+
+  private static SimApiServer start(
+      CustomResourceAdmission admission,
+      List<String> namespaces,
+      List<CustomResourceDefinition> crds) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(8));
     SimDispatcher dispatcher = new SimDispatcher(admission);
     HttpServer server;
@@ -76,8 +97,8 @@ public final class SimApiServer implements AutoCloseable {
     }
     SimApiServer api = new SimApiServer(vertx, dispatcher, server);
     try (KubernetesClient client = api.newClient()) {
-      for (String crd : DORMOUSE_CRDS) {
-        client.apiextensions().v1().customResourceDefinitions().resource(loadCrd(crd)).create();
+      for (CustomResourceDefinition crd : crds) {
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
       }
       for (String ns : namespaces) {
         client
@@ -98,7 +119,11 @@ public final class SimApiServer implements AutoCloseable {
       api.close();
       throw e;
     }
-    LOG.info("api server at {}: Dormouse CRDs installed, namespaces {}", api.url(), namespaces);
+    LOG.info(
+        "api server at {}: CRDs {} installed, namespaces {}",
+        api.url(),
+        crds.stream().map(c -> c.getMetadata().getName()).toList(),
+        namespaces);
     return api;
   }
 

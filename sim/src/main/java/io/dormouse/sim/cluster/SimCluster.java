@@ -28,6 +28,7 @@ public final class SimCluster implements AutoCloseable {
     private Duration preStopDelay = Duration.ofSeconds(10);
     private List<String> namespaces = List.of("default", "dormouse-system");
     private CustomResourceAdmission admission = CustomResourceAdmission.acceptAll();
+    private List<String> crds;
 
     /** The nodes of the GpuTier named {@code tier}. */
     public Settings pool(String tier, NodePool pool) {
@@ -65,6 +66,12 @@ public final class SimCluster implements AutoCloseable {
       admission = a;
       return this;
     }
+
+    /** The CRDs installed at start, each a YAML document; by default this build's. */
+    public Settings crds(List<String> yamls) {
+      crds = List.copyOf(yamls);
+      return this;
+    }
   }
 
   private final SimApiServer api;
@@ -78,7 +85,10 @@ public final class SimCluster implements AutoCloseable {
   private SimCluster(Settings settings, Vertx vertx, boolean ownsVertx) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
-    this.api = SimApiServer.start(settings.admission, settings.namespaces);
+    this.api =
+        settings.crds == null
+            ? SimApiServer.start(settings.admission, settings.namespaces)
+            : SimApiServer.startWithCrds(settings.admission, settings.namespaces, settings.crds);
     this.client = api.newClient();
     this.nodes = new NodeProvisioner(client, settings.pools, settings.defaultPool);
     this.kubelet = new Kubelet(client, vertx, settings.crashBackoff, settings.preStopDelay);
