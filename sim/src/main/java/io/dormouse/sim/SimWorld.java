@@ -523,7 +523,7 @@ public final class SimWorld implements AutoCloseable {
    */
   public synchronized void replaceGateway(int replica) {
     stopGateway(replica);
-    gatewayNames.set(replica, gatewayNames.get(replica) + "-" + ++replacements);
+    gatewayNames.set(replica, gatewayPodName(replica) + "-r" + ++replacements);
     gateways.set(replica, startGateway(replica));
   }
 
