@@ -201,7 +201,9 @@ public final class SimWorld implements AutoCloseable {
   private final SimCluster cluster;
   private final Path kubeconfig;
   private OperatorApp operator;
-  private final List<GatewayApp> gateways = new java.util.ArrayList<>();
+
+  /** Read by clients' threads ({@link #gatewayServiceUrls}) while a replica is replaced. */
+  private final List<GatewayApp> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Each replica's pod name; a replaced replica gets a new one, as a rolling update's pod does. */
   private final List<String> gatewayNames = new java.util.ArrayList<>();
