@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 
 /**
  * The previous release as committed fixtures (helm/src/test/resources/baseline/X.Y.Z, see the
- * README there): its chart metadata, values file and CRDs, a busy install's values, and the chart's
- * renderings of both value files. Upgrade tests start from it.
+ * README there): its chart metadata, values file and CRDs, a busy install's values, the chart's
+ * renderings of both value files, and the ledger's migrations. Upgrade tests start from it (the
+ * sim's {@code UpgradeInTheSimTest} reads the same directory).
  */
 record Baseline(String version, Path dir) {
 
@@ -25,6 +26,15 @@ record Baseline(String version, Path dir) {
   static final String CRDS = "crds";
   static final String RENDERED_DEFAULTS = "rendered/defaults.yaml";
   static final String RENDERED_BUSY = "rendered/non-default.yaml";
+
+  /**
+   * The ledger's Flyway migrations as the release shipped them; the sim's upgrade test runs them.
+   */
+  static final String LEDGER_MIGRATIONS = "ledger/migrations";
+
+  /** Where this build's ledger migrations are (module ledger), copied by the refresh. */
+  static final Path CURRENT_LEDGER_MIGRATIONS =
+      Chart.repository().resolve("ledger/src/main/resources/io/dormouse/ledger/schema/migrations");
 
   /** The newest baseline: the release an upgrade starts from. */
   static Baseline previous() {
@@ -55,6 +65,19 @@ record Baseline(String version, Path dir) {
   List<Path> crdFiles() {
     try (Stream<Path> files = Files.list(file(CRDS))) {
       return files.sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The ledger migrations the release shipped, by file name. */
+  List<Path> ledgerMigrations() {
+    return sortedFiles(file(LEDGER_MIGRATIONS));
+  }
+
+  static List<Path> sortedFiles(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

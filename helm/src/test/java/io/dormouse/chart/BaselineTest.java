@@ -32,6 +32,7 @@ class BaselineTest {
     Path dir = Baseline.ROOT.resolve(version);
     Files.createDirectories(dir.resolve(Baseline.CRDS));
     Files.createDirectories(dir.resolve(Baseline.RENDERED_DEFAULTS).getParent());
+    Files.createDirectories(dir.resolve(Baseline.LEDGER_MIGRATIONS));
     copy(Chart.dir().resolve("Chart.yaml"), dir.resolve(Baseline.CHART));
     copy(Chart.dir().resolve("values.yaml"), dir.resolve(Baseline.VALUES));
     Path busy = ValueSet.NON_DEFAULT.file().orElseThrow();
@@ -40,6 +41,9 @@ class BaselineTest {
       for (Path crd : crds.toList()) {
         copy(crd, dir.resolve(Baseline.CRDS).resolve(crd.getFileName()));
       }
+    }
+    for (Path migration : Baseline.sortedFiles(Baseline.CURRENT_LEDGER_MIGRATIONS)) {
+      copy(migration, dir.resolve(Baseline.LEDGER_MIGRATIONS).resolve(migration.getFileName()));
     }
     write(dir.resolve(Baseline.RENDERED_DEFAULTS), Chart.templateText(null));
     write(dir.resolve(Baseline.RENDERED_BUSY), Chart.templateText(busy));
@@ -74,6 +78,25 @@ class BaselineTest {
 
     assertThat(previous.crdFiles().stream().map(Baseline::read).toList())
         .containsExactlyInAnyOrderElementsOf(rendered);
+  }
+
+  /**
+   * A released migration is never edited: Flyway refuses a database whose applied migration's
+   * checksum differs from this build's file. New schema goes into a new version.
+   */
+  @Test
+  void theReleasedLedgerMigrationsAreUnchangedInThisBuild() throws IOException {
+    Baseline previous = Baseline.previous();
+    assertThat(previous.ledgerMigrations())
+        .as("ledger migrations of %s", previous.version())
+        .isNotEmpty();
+    for (Path released : previous.ledgerMigrations()) {
+      Path current = Baseline.CURRENT_LEDGER_MIGRATIONS.resolve(released.getFileName());
+      assertThat(current).as("%s is still shipped", released.getFileName()).isRegularFile();
+      assertThat(Files.readString(current))
+          .as("%s as released in %s", released.getFileName(), previous.version())
+          .isEqualTo(Files.readString(released));
+    }
   }
 
   @Test

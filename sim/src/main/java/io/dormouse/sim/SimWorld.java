@@ -11,6 +11,7 @@ import io.dormouse.ledger.embedded.EmbeddedPostgresServer;
 import io.dormouse.operator.OperatorApp;
 import io.dormouse.operator.OperatorSettings;
 import io.dormouse.sim.apiserver.CrdValidatorAdmission;
+import io.dormouse.sim.apiserver.InstalledCrdAdmission;
 import io.dormouse.sim.cluster.NodePool;
 import io.dormouse.sim.cluster.SimCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -75,6 +76,10 @@ public final class SimWorld implements AutoCloseable {
       imagePull = d;
       return this;
     }
+
+    private java.util.function.Consumer<String> ledgerSetup = jdbcUrl -> {};
+    private List<String> crds;
+    private Duration gatewayPreStop = Duration.ZERO;
 
     /** Where the kubeconfig goes. */
     public Settings workDir(Path dir) {
@@ -172,6 +177,34 @@ public final class SimWorld implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Run on the ledger's fresh database before any process of the world starts, given its JDBC URL
+     * (the upgrade test applies a previous release's migrations there).
+     */
+    public Settings ledgerSetup(java.util.function.Consumer<String> jdbcUrl) {
+      ledgerSetup = jdbcUrl;
+      return this;
+    }
+
+    /**
+     * The CRDs installed at start, each a YAML document (a previous release's); by default this
+     * build's. With them, the API server admits Dormouse objects by the CRDs installed at the time,
+     * so that replacing them (an upgrade) changes what it accepts.
+     */
+    public Settings crds(List<String> yamls) {
+      crds = List.copyOf(yamls);
+      return this;
+    }
+
+    /**
+     * How long a stopping gateway replica keeps serving after it left the Service's EndpointSlices,
+     * before it drains (the chart's preStop sleep); default none.
+     */
+    public Settings gatewayPreStop(Duration d) {
+      gatewayPreStop = d;
+      return this;
+    }
+
     /** The presets ConfigMap's presets.yaml; by default the chart's default catalog. */
     public Settings presets(String yaml) {
       presets = yaml;
@@ -183,17 +216,31 @@ public final class SimWorld implements AutoCloseable {
   private final SimCluster cluster;
   private final Path kubeconfig;
   private OperatorApp operator;
-  private final List<GatewayApp> gateways = new java.util.ArrayList<>();
+
+  /** Read by clients' threads ({@link #gatewayServiceUrls}) while a replica is replaced. */
+  private final List<GatewayApp> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Each replica's pod name; a replaced replica gets a new one, as a rolling update's pod does. */
+  private final List<String> gatewayNames = new java.util.ArrayList<>();
+
+  /** The replicas the gateway Service routes to: listed ready, not terminating. */
+  private final java.util.Set<GatewayApp> routable =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final String peerSecret = java.util.UUID.randomUUID().toString();
   private EmbeddedPostgresServer ledgerServer;
   private String ledgerDatabase;
+  private int replacements;
   private Path workDir;
 
   private SimWorld(Settings settings) {
     this.settings = settings;
     SimCluster.Settings clusterSettings =
         new SimCluster.Settings()
-            .admission(CrdValidatorAdmission.forDormouse())
+            .admission(
+                settings.crds == null
+                    ? CrdValidatorAdmission.forDormouse()
+                    : new InstalledCrdAdmission())
             .preStopDelay(settings.preStopDelay)
             .provisioningDelay(settings.provisioningDelay)
             .imagePull(settings.imagePull)
@@ -203,6 +250,9 @@ public final class SimWorld implements AutoCloseable {
                     .distinct()
                     .toList());
     settings.pools.forEach(clusterSettings::pool);
+    if (settings.crds != null) {
+      clusterSettings.crds(settings.crds);
+    }
     this.cluster = SimCluster.start(clusterSettings);
     settings.progress.accept("cluster");
     try {
@@ -218,6 +268,7 @@ public final class SimWorld implements AutoCloseable {
       this.operator = OperatorApp.start(operatorSettings());
       settings.progress.accept("operator");
       for (int i = 0; i < settings.gatewayReplicas; i++) {
+        gatewayNames.add(gatewayPodName(i));
         gateways.add(startGateway(i));
       }
       settings.progress.accept("gateway");
@@ -242,6 +293,7 @@ public final class SimWorld implements AutoCloseable {
         settings.ledgerServer != null ? settings.ledgerServer : EmbeddedPostgresServer.shared();
     String url = ledgerServer.freshDatabase("dormouse_sim");
     ledgerDatabase = url.substring(url.lastIndexOf('/') + 1);
+    settings.ledgerSetup.accept(ledgerJdbcUrl());
   }
 
   /** The ledger's JDBC URL, or null when the world keeps no ledger. */
@@ -340,7 +392,7 @@ public final class SimWorld implements AutoCloseable {
   }
 
   private GatewayApp startGateway(int replica) {
-    String name = gatewayPodName(replica);
+    String name = gatewayNames.get(replica);
     GatewaySettings.Builder b =
         GatewaySettings.builder()
             .kubeconfig(kubeconfig)
@@ -354,12 +406,16 @@ public final class SimWorld implements AutoCloseable {
             .ledger(ledgerSettings(name))
             .shutdownGrace(settings.gatewayShutdownGrace);
     GatewayApp app = GatewayApp.start(settings.gatewayTweak.apply(b).build());
-    listGateway(name, app);
+    listGateway(name, app, true);
+    routable.add(app);
     return app;
   }
 
-  /** The EndpointSlice a cluster would list this replica's pod in: its address and ports. */
-  private void listGateway(String name, GatewayApp app) {
+  /**
+   * The EndpointSlice a cluster would list this replica's pod in: its address and ports; ready, or
+   * terminating once the pod is being deleted.
+   */
+  private void listGateway(String name, GatewayApp app, boolean ready) {
     client()
         .discovery()
         .v1()
@@ -389,9 +445,9 @@ public final class SimWorld implements AutoCloseable {
                 .withNamespace(SYSTEM_NAMESPACE)
                 .endTargetRef()
                 .withNewConditions()
-                .withReady(true)
+                .withReady(ready)
                 .withServing(true)
-                .withTerminating(false)
+                .withTerminating(!ready)
                 .endConditions()
                 .endEndpoint()
                 .build())
@@ -427,18 +483,48 @@ public final class SimWorld implements AutoCloseable {
   }
 
   /**
-   * Stops one gateway replica as a rolling update would: its slice entry goes first, then it drains
-   * and exits.
+   * The base URLs the gateway Service routes to now: the replicas listed ready in its
+   * EndpointSlices. A client of the sim picks one per request, as kube-proxy does per connection.
+   */
+  public List<String> gatewayServiceUrls() {
+    return gateways.stream()
+        .filter(routable::contains)
+        .map(g -> "http://127.0.0.1:" + g.port())
+        .toList();
+  }
+
+  /**
+   * Stops one gateway replica as a rolling update would: the Service stops routing to it and its
+   * slice entry turns terminating, it keeps serving through the preStop wait ({@link
+   * Settings#gatewayPreStop}) for connections already on their way, then drains (in-flight
+   * responses finish within its shutdown grace) and exits, and its slice entry goes.
    */
   public synchronized void stopGateway(int replica) {
+    GatewayApp app = gateways.get(replica);
+    String name = gatewayNames.get(replica);
+    routable.remove(app);
+    listGateway(name, app, false);
+    preStop();
+    app.close();
     client()
         .discovery()
         .v1()
         .endpointSlices()
         .inNamespace(SYSTEM_NAMESPACE)
-        .withName(sliceName(gatewayPodName(replica)))
+        .withName(sliceName(name))
         .delete();
-    gateways.get(replica).close();
+  }
+
+  /** The preStop hook's sleep: a wall-clock wait, as in the pod it stands for. */
+  private void preStop() {
+    if (settings.gatewayPreStop.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(settings.gatewayPreStop.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -447,6 +533,16 @@ public final class SimWorld implements AutoCloseable {
    */
   public synchronized void restartGateway(int replica) {
     stopGateway(replica);
+    gateways.set(replica, startGateway(replica));
+  }
+
+  /**
+   * One step of a rolling update of the gateway: stops the replica ({@link #stopGateway}) and
+   * starts its replacement, a new pod with a new name, listed once it is up.
+   */
+  public synchronized void replaceGateway(int replica) {
+    stopGateway(replica);
+    gatewayNames.set(replica, gatewayPodName(replica) + "-r" + ++replacements);
     gateways.set(replica, startGateway(replica));
   }
 

@@ -15,6 +15,15 @@ public interface CustomResourceAdmission {
    */
   Decision admit(Map<String, Object> object, boolean create);
 
+  /**
+   * As {@link #admit(Map, boolean)}, told the CRDs the API server has installed now (an admission
+   * that follows them, {@link InstalledCrdAdmission}, overrides this).
+   */
+  default Decision admit(
+      Map<String, Object> object, boolean create, List<Map<String, Object>> installedCrds) {
+    return admit(object, create);
+  }
+
   /** Stores whatever it is given, as the mock server does on its own. */
   static CustomResourceAdmission acceptAll() {
     return (object, create) -> Decision.allow(object);

@@ -69,6 +69,37 @@ public final class SimApiServer implements AutoCloseable {
   /** Starts the server with the Dormouse CRDs and {@code moreCrds} (class path resources). */
   public static SimApiServer start(
       CustomResourceAdmission admission, List<String> namespaces, List<String> moreCrds) {
+    return startInstalling(
+        admission,
+        namespaces,
+        java.util.stream.Stream.concat(DORMOUSE_CRDS.stream(), moreCrds.stream())
+            .map(SimApiServer::loadCrd)
+            .toList());
+  }
+
+  /**
+   * Starts the server with the given CRDs installed (e.g. a previous release's, each a YAML
+   * document) besides {@code moreCrds} (class path resources), and the given namespaces created.
+   */
+  public static SimApiServer startWithCrds(
+      CustomResourceAdmission admission,
+      List<String> namespaces,
+      List<String> crdYamls,
+      List<String> moreCrds) {
+    return startInstalling(
+        admission,
+        namespaces,
+        java.util.stream.Stream.concat(
+                crdYamls.stream()
+                    .map(y -> Serialization.unmarshal(y, CustomResourceDefinition.class)),
+                moreCrds.stream().map(SimApiServer::loadCrd))
+            .toList());
+  }
+
+  private static SimApiServer startInstalling(
+      CustomResourceAdmission admission,
+      List<String> namespaces,
+      List<CustomResourceDefinition> crds) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(8));
     SimDispatcher dispatcher = new SimDispatcher(admission);
     HttpServer server;
@@ -87,9 +118,8 @@ public final class SimApiServer implements AutoCloseable {
     }
     SimApiServer api = new SimApiServer(vertx, dispatcher, server);
     try (KubernetesClient client = api.newClient()) {
-      for (String crd :
-          java.util.stream.Stream.concat(DORMOUSE_CRDS.stream(), moreCrds.stream()).toList()) {
-        client.apiextensions().v1().customResourceDefinitions().resource(loadCrd(crd)).create();
+      for (CustomResourceDefinition crd : crds) {
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
       }
       for (String ns : namespaces) {
         client
@@ -110,7 +140,11 @@ public final class SimApiServer implements AutoCloseable {
       api.close();
       throw e;
     }
-    LOG.info("api server at {}: Dormouse CRDs installed, namespaces {}", api.url(), namespaces);
+    LOG.info(
+        "api server at {}: CRDs {} installed, namespaces {}",
+        api.url(),
+        crds.stream().map(c -> c.getMetadata().getName()).toList(),
+        namespaces);
     return api;
   }
 

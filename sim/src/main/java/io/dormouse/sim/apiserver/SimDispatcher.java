@@ -472,7 +472,7 @@ final class SimDispatcher {
     if (resource.builtIn()) {
       return create ? BuiltInDefaults.apply(resource.kind(), object) : object;
     }
-    CustomResourceAdmission.Decision decision = admission.admit(object, create);
+    CustomResourceAdmission.Decision decision = admission.admit(object, create, crds());
     if (!decision.allowed()) {
       LOG.info("api server: refused {}: {}", resource.kind(), decision.message());
       throw new ApiError(

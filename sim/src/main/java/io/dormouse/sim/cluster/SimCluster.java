@@ -53,6 +53,8 @@ public final class SimCluster implements AutoCloseable {
       return this;
     }
 
+    private List<String> crds;
+
     /** The nodes of the GpuTier named {@code tier}. */
     public Settings pool(String tier, NodePool pool) {
       pools.put(tier, pool);
@@ -89,6 +91,12 @@ public final class SimCluster implements AutoCloseable {
       admission = a;
       return this;
     }
+
+    /** The CRDs installed at start, each a YAML document; by default this build's. */
+    public Settings crds(List<String> yamls) {
+      crds = List.copyOf(yamls);
+      return this;
+    }
   }
 
   private final SimApiServer api;
@@ -105,10 +113,16 @@ public final class SimCluster implements AutoCloseable {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.api =
-        SimApiServer.start(
-            settings.admission,
-            settings.namespaces,
-            settings.karpenter ? SimApiServer.KARPENTER_CRDS : List.of());
+        settings.crds == null
+            ? SimApiServer.start(
+                settings.admission,
+                settings.namespaces,
+                settings.karpenter ? SimApiServer.KARPENTER_CRDS : List.of())
+            : SimApiServer.startWithCrds(
+                settings.admission,
+                settings.namespaces,
+                settings.crds,
+                settings.karpenter ? SimApiServer.KARPENTER_CRDS : List.of());
     this.client = api.newClient();
     this.nodes = new NodeProvisioner(client, settings.pools, settings.defaultPool);
     this.kubelet =
