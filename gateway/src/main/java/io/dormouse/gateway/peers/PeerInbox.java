@@ -41,7 +41,10 @@ final class PeerInbox implements Handler<HttpServerRequest> {
       return;
     }
     if (!authorized(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-      out.setStatusCode(401).end("the peer secret is missing or wrong\n");
+      // Connection: close, so that no client reuses a connection this side is closing.
+      out.setStatusCode(401)
+          .putHeader("Connection", "close")
+          .end("the peer secret is missing or wrong\n");
       request.connection().close();
       return;
     }
