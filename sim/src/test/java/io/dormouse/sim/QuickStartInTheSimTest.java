@@ -250,6 +250,18 @@ class QuickStartInTheSimTest {
   }
 
   @Test
+  void theWebhookExampleIsReadyOnceItsSecretIsFound() throws Exception {
+    applyExamples("00-namespace.yaml", "webhook.yaml");
+
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(kubectl.run("get", "wh", "-n", "ml-serving").out())
+                    .containsPattern("ops-events\\s+https://hooks.example.com/dormouse\\s+True"));
+  }
+
+  @Test
   void sectionTwosEndpointIsHibernatedNotFailedAndItsDeletionShows() throws Exception {
     applyExamples("gpu-tiers.yaml");
     kubectl.run("create", "namespace", "team-a");
