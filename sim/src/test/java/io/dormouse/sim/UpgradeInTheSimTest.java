@@ -103,7 +103,7 @@ class UpgradeInTheSimTest {
                 .namespaces(List.of(NS))
                 .preStopDelay(Duration.ofSeconds(1))
                 .pool("spot", new NodePool(1, 8))
-                .crds(crdsOf(baseline))
+                .crds(startingCrds(baseline))
                 .ledgerSetup(jdbcUrl -> migrate(jdbcUrl, baseline.resolve("ledger/migrations")))
                 .gatewayReplicas(2)
                 .gatewayPreStop(Duration.ofSeconds(1)));
@@ -370,6 +370,26 @@ class UpgradeInTheSimTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The previous release's CRDs, plus the kinds it did not have yet: the "old" operator here is
+   * this build's, which watches them, while the previous release's never looked at them.
+   */
+  private static List<String> startingCrds(Path baseline) {
+    List<String> old = crdsOf(baseline);
+    java.util.Set<String> oldNames =
+        old.stream().map(UpgradeInTheSimTest::crdName).collect(java.util.stream.Collectors.toSet());
+    return Stream.concat(
+            old.stream(), currentCrds().stream().filter(c -> !oldNames.contains(crdName(c))))
+        .toList();
+  }
+
+  private static String crdName(String yaml) {
+    return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            yaml, io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class)
+        .getMetadata()
+        .getName();
   }
 
   private static List<String> currentCrds() {

@@ -55,7 +55,11 @@ public final class InstalledCrdAdmission implements CustomResourceAdmission {
   /**
    * The validator of these CRDs, rebuilt (its CEL rules compiled) only when one of them changed.
    */
-  private CrdValidator validatorFor(List<Map<String, Object>> installed) {
+  private CrdValidator validatorFor(List<Map<String, Object>> all) {
+    // Only Dormouse's kinds are admitted here; other CRDs (Karpenter's) use CEL this validator
+    // does not compile.
+    List<Map<String, Object>> installed =
+        all.stream().filter(c -> "dormouse.io".equals(Json.text(c, ".spec.group"))).toList();
     List<String> versions = installed.stream().map(InstalledCrdAdmission::version).toList();
     Built now = built;
     if (!now.versions().equals(versions)) {
