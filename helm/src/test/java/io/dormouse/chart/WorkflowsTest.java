@@ -60,7 +60,11 @@ class WorkflowsTest {
 
   @Test
   void ciRunIsTheReadmesTestCommand() throws IOException {
-    assertThat(ciRunCommand()).isEqualTo(readmeTestCommand()).isEqualTo("mvn -B verify");
+    List<String> commands = ciRunCommands();
+    // First the README's test command, then mutation testing of the decision cores (issue 12).
+    assertThat(commands).hasSize(2);
+    assertThat(commands.get(0)).isEqualTo(readmeTestCommand()).isEqualTo("mvn -B verify");
+    assertThat(commands.get(1)).startsWith("exec mvn -B").contains("-Pmutation");
   }
 
   @Test
@@ -288,15 +292,12 @@ class WorkflowsTest {
                 "github-release", Map.of("contents", "write")));
   }
 
-  /** The command .ci/run executes. */
-  static String ciRunCommand() throws IOException {
-    List<String> commands =
-        Files.readAllLines(Chart.repository().resolve(".ci/run")).stream()
-            .map(String::strip)
-            .filter(l -> l.startsWith("exec "))
-            .toList();
-    assertThat(commands).hasSize(1);
-    return commands.get(0).substring("exec ".length()).strip();
+  /** The Maven commands .ci/run runs, in order. */
+  static List<String> ciRunCommands() throws IOException {
+    return Files.readAllLines(Chart.repository().resolve(".ci/run")).stream()
+        .map(String::strip)
+        .filter(l -> l.startsWith("mvn ") || l.startsWith("exec mvn "))
+        .toList();
   }
 
   /** The README's "run the whole test suite" line, without its comment. */
